@@ -1,0 +1,62 @@
+"""``conformance serve``: run the reference target in the foreground.
+
+The first line printed (and flushed at once) is the endpoint URL, so scripts can read it.
+Ctrl-C or SIGTERM stops it cleanly.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import signal
+import sys
+from typing import Any
+
+from conformance.cli import EXIT_OK, EXIT_USAGE, CliError
+from conformance.reference.faults import UnknownFault
+
+
+def register(subparsers: Any) -> None:
+    parser = subparsers.add_parser("serve", help="serve the reference target",
+                                   description=__doc__.splitlines()[0])
+    parser.add_argument("--host", default="127.0.0.1", help="interface (default 127.0.0.1)")
+    parser.add_argument("--port", type=int, default=8080, help="port; 0 picks a free one")
+    parser.add_argument("--db", help="SQLite file (default: in memory for this process)")
+    parser.add_argument("--smtp", metavar="HOST:PORT",
+                        help="send mail there (default: keep it in the database and log it)")
+    parser.add_argument("--fault", action="append", default=[], metavar="NAME",
+                        help="switch on an implementation fault (repeatable); see "
+                             "`conformance faults`")
+    parser.add_argument("--quiet", action="store_true", help="log warnings only")
+    parser.set_defaults(handler=serve)
+
+
+def serve(args: argparse.Namespace) -> int:
+    from conformance.reference import ReferenceTarget, TargetConfig
+
+    logging.basicConfig(level=logging.WARNING if args.quiet else logging.INFO,
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+                        stream=sys.stderr)
+    config = TargetConfig(host=args.host, port=args.port, db=args.db, smtp=args.smtp,
+                          faults=args.fault)
+    try:
+        target = ReferenceTarget(config)
+    except UnknownFault as exc:
+        raise CliError(str(exc), EXIT_USAGE) from None
+    except OSError as exc:
+        raise CliError(f"cannot listen on {args.host}:{args.port}: {exc.strerror or exc}",
+                       EXIT_USAGE) from None
+    print(target.endpoint, flush=True)
+    if args.fault:
+        print(f"faults switched on: {', '.join(args.fault)}", file=sys.stderr, flush=True)
+
+    def stop(_signum: int, _frame: Any) -> None:
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, stop)
+    try:
+        target.serve_forever()
+    except KeyboardInterrupt:
+        target.close()
+    print("stopped", file=sys.stderr, flush=True)
+    return EXIT_OK

@@ -1,0 +1,235 @@
+"""The ticket-port contract: load a WSDL 1.1 (file or URL), find its operations, and
+validate, decode and encode operation bodies with xmlschema.
+
+Everything that must agree with the contract (the reference target, the suite's requests,
+the strategies) goes through :class:`Contract`, so a target's own WSDL can replace the
+canonical one without code changes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import urllib.request
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+from lxml import etree
+from xmlschema import XMLSchemaValidationError
+from xmlschema.extras.wsdl import Wsdl11Document
+from xmlschema.validators import XsdElement
+
+from conformance import ns
+
+SCHEMAS_DIR = Path(__file__).resolve().parent.parent / "schemas"
+CANONICAL_WSDL = SCHEMAS_DIR / "ticket.wsdl"
+CANONICAL_XSD = SCHEMAS_DIR / "ticket.xsd"
+
+
+class ContractError(Exception):
+    """The WSDL cannot be read or does not describe a usable ticket port."""
+
+
+class BodyInvalid(Exception):
+    """An operation body does not validate against the contract."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+@dataclass(frozen=True)
+class Operation:
+    """One operation of the SOAP binding, with its wrapper elements."""
+
+    name: str
+    soap_action: str
+    style: str
+    input_element: XsdElement
+    output_element: XsdElement
+
+    @property
+    def input_qname(self) -> str:
+        return self.input_element.name
+
+    @property
+    def output_qname(self) -> str:
+        return self.output_element.name
+
+    @property
+    def namespace(self) -> str:
+        return self.input_element.target_namespace
+
+
+@dataclass
+class Contract:
+    """A loaded WSDL: its operations and the schema of their messages."""
+
+    source: str
+    document: Wsdl11Document
+    binding_qname: str
+    operations: dict[str, Operation]
+    sha256: str
+    _by_element: dict[str, Operation] = field(default_factory=dict, repr=False)
+
+    def __post_init__(self) -> None:
+        self._by_element = {op.input_qname: op for op in self.operations.values()}
+
+    @property
+    def namespace(self) -> str:
+        return self.document.target_namespace
+
+    @property
+    def version(self) -> str:
+        """The contract version: the ``version`` attribute of the types schema, if any."""
+        schema = self.types_schema
+        return schema.version or "unversioned" if schema is not None else "unversioned"
+
+    @cached_property
+    def types_schema(self) -> Any:
+        """The XSD schema holding the operation elements."""
+        schemas = self.document.schema.maps.namespaces.get(self.namespace, [])
+        return schemas[0] if schemas else None
+
+    def operation(self, name: str) -> Operation:
+        try:
+            return self.operations[name]
+        except KeyError:
+            raise ContractError(f"the contract has no operation {name!r}") from None
+
+    def operation_for_element(self, qname: str) -> Operation | None:
+        """The operation whose request wrapper element is ``qname`` (Clark notation)."""
+        return self._by_element.get(qname)
+
+    def decode_input(
+        self, operation: Operation, element: etree._Element, validate: bool = True
+    ) -> dict[str, Any]:
+        """Validate and decode a request wrapper element in one pass (``validate=False``
+        decodes what it can and ignores errors)."""
+        return _decode(operation.input_element, element, validate)
+
+    def decode_output(self, operation: Operation, element: etree._Element) -> dict[str, Any]:
+        """Validate and decode a response wrapper element in one pass."""
+        return _decode(operation.output_element, element)
+
+    def encode_input(self, operation: Operation, data: dict[str, Any]) -> etree._Element:
+        return _encode(operation.input_element, data)
+
+    def encode_output(
+        self, operation: Operation, data: dict[str, Any], validate: bool = True
+    ) -> etree._Element:
+        return _encode(operation.output_element, data, validate)
+
+    def is_valid(self, xsd_element: XsdElement, element: etree._Element) -> str | None:
+        """None if ``element`` validates against ``xsd_element``, else the first reason."""
+        for error in xsd_element.iter_errors(element):
+            return _validation_reason(error)
+        return None
+
+
+def _decode(xsd_element: XsdElement, element: etree._Element, validate: bool = True
+            ) -> dict[str, Any]:
+    try:
+        if validate:
+            decoded = xsd_element.decode(element, strip_namespaces=True)
+        else:
+            decoded, _errors = xsd_element.decode(element, validation="lax",
+                                                  strip_namespaces=True)
+    except XMLSchemaValidationError as exc:
+        raise BodyInvalid(_validation_reason(exc)) from None
+    return decoded if isinstance(decoded, dict) else {}
+
+
+def _encode(xsd_element: XsdElement, data: dict[str, Any], validate: bool = True
+            ) -> etree._Element:
+    namespace = xsd_element.target_namespace
+    try:
+        result = xsd_element.encode(
+            data,
+            validation="strict" if validate else "lax",
+            etree_element_class=etree.Element,
+            namespaces={"": namespace},
+            indent=0,
+        )
+        return result if validate else result[0]
+    except XMLSchemaValidationError as exc:
+        raise BodyInvalid(_validation_reason(exc)) from None
+
+
+def _validation_reason(exc: XMLSchemaValidationError) -> str:
+    where = exc.path or ""
+    reason = exc.reason or str(exc.message)
+    return f"{reason} (at {where})" if where else reason
+
+
+def read_source(source: str | Path, timeout: float = 10.0) -> bytes:
+    """The bytes of a WSDL given as a path or an http(s)/file URL."""
+    text = str(source)
+    try:
+        if text.startswith(("http://", "https://", "file://")):
+            with urllib.request.urlopen(text, timeout=timeout) as response:
+                return response.read()
+        return Path(text).read_bytes()
+    except (OSError, ValueError) as exc:
+        raise ContractError(f"cannot read WSDL {text}: {exc}") from None
+
+
+def load_contract(source: str | Path | None = None) -> Contract:
+    """Load a WSDL 1.1 with its imported schemas; the canonical contract by default."""
+    source = source if source is not None else CANONICAL_WSDL
+    raw = read_source(source)
+    try:
+        document = Wsdl11Document(str(source))
+    except Exception as exc:  # xmlschema raises many kinds; all mean "unusable WSDL"
+        raise ContractError(f"cannot load WSDL {source}: {exc}") from None
+    binding_qname, operations = _soap11_operations(document)
+    return Contract(
+        source=str(source),
+        document=document,
+        binding_qname=binding_qname,
+        operations=operations,
+        sha256=hashlib.sha256(raw).hexdigest(),
+    )
+
+
+def _soap11_operations(document: Wsdl11Document) -> tuple[str, dict[str, Operation]]:
+    for qname, binding in document.bindings.items():
+        soap_binding = binding.soap_binding
+        if soap_binding is None or soap_binding.tag != f"{{{ns.WSDL_SOAP11}}}binding":
+            continue
+        operations: dict[str, Operation] = {}
+        for (name, _input, _output), op in binding.operations.items():
+            try:
+                in_el = op.input.message.parts["parameters"]
+                out_el = op.output.message.parts["parameters"]
+            except (AttributeError, KeyError):
+                in_el = _only_part(op.input)
+                out_el = _only_part(op.output)
+            if not isinstance(in_el, XsdElement) or not isinstance(out_el, XsdElement):
+                raise ContractError(f"operation {name} is not document/literal wrapped")
+            operations[name] = Operation(
+                name=name,
+                soap_action=op.soap_action or "",
+                style=op.soap_style or binding.soap_style or "document",
+                input_element=in_el,
+                output_element=out_el,
+            )
+        return qname, operations
+    raise ContractError("the WSDL has no SOAP 1.1 binding over HTTP")
+
+
+def _only_part(message_ref: Any) -> Any:
+    parts = list(getattr(getattr(message_ref, "message", None), "parts", {}).values())
+    return parts[0] if len(parts) == 1 else None
+
+
+__all__ = [
+    "CANONICAL_WSDL",
+    "BodyInvalid",
+    "Contract",
+    "ContractError",
+    "Operation",
+    "load_contract",
+    "ns",
+]

@@ -1,0 +1,11 @@
+"""Namespace URIs used across the project, in one place (as zeep keeps them in ``ns.py``)."""
+
+TICKET = "urn:superoffice:service:ticket"
+SOAP11_ENV = "http://schemas.xmlsoap.org/soap/envelope/"
+WSDL11 = "http://schemas.xmlsoap.org/wsdl/"
+WSDL_SOAP11 = "http://schemas.xmlsoap.org/wsdl/soap/"
+WSDL_SOAP12 = "http://schemas.xmlsoap.org/wsdl/soap12/"
+SOAP_HTTP_TRANSPORT = "http://schemas.xmlsoap.org/soap/http"
+SOAP_ENCODING = "http://schemas.xmlsoap.org/soap/encoding/"
+XSD = "http://www.w3.org/2001/XMLSchema"
+XSI = "http://www.w3.org/2001/XMLSchema-instance"

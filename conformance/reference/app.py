@@ -1,0 +1,182 @@
+"""The reference target's WSGI application: SOAP 1.1 over HTTP for the ticket port.
+
+Requests are size-capped, parsed with the hardened parser (no DTDs), matched to an operation
+by their body element and SOAPAction, validated and decoded against the contract, run by the
+:class:`TicketService`, and the response is encoded and validated against the contract. Every
+bad input gets a SOAP 1.1 Fault (soap:Client, HTTP 500, text/xml) and changes nothing. The
+WSDL is served at ``<endpoint>?wsdl`` with its address and schema location pointing here.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable, Iterable
+from typing import Any
+from urllib.parse import parse_qs
+
+from lxml import etree
+
+from conformance import ns, soap
+from conformance.contract import CANONICAL_XSD, BodyInvalid, Contract, Operation
+from conformance.reference.service import TicketService
+
+log = logging.getLogger("conformance.reference")
+
+DEFAULT_PATH = "/service/ticket"
+DEFAULT_MAX_REQUEST_BYTES = 16 * 1024 * 1024
+WRONG_NAMESPACE = "urn:example:wrong-namespace"
+
+StartResponse = Callable[..., Any]
+
+
+class ClientFault(Exception):
+    """A request the target refuses with a soap:Client Fault."""
+
+
+class ReferenceApp:
+    """WSGI callable serving one ticket port at ``path``."""
+
+    def __init__(
+        self,
+        service: TicketService,
+        contract: Contract,
+        path: str = DEFAULT_PATH,
+        max_request_bytes: int = DEFAULT_MAX_REQUEST_BYTES,
+    ) -> None:
+        self.service = service
+        self.contract = contract
+        self.path = path
+        self.max_request_bytes = max_request_bytes
+        self.faults = service.faults
+        self._wsdl = etree.parse(contract.source).getroot()
+
+    def __call__(self, environ: dict[str, Any], start_response: StartResponse
+                 ) -> Iterable[bytes]:
+        method = environ.get("REQUEST_METHOD", "GET")
+        if environ.get("PATH_INFO", "") != self.path:
+            return _plain(start_response, "404 Not Found", f"no service here; try {self.path}")
+        if method == "GET":
+            return self.get(environ, start_response)
+        if method != "POST":
+            return _plain(start_response, "405 Method Not Allowed", "use POST or GET ?wsdl")
+        started = time.perf_counter()
+        status, body, label = self.post(environ)
+        log.info("%s %s %.1f ms", label, status.split()[0], (time.perf_counter() - started) * 1e3)
+        start_response(status, [("Content-Type", soap.CONTENT_TYPE),
+                                ("Content-Length", str(len(body)))])
+        return [body]
+
+    # GET: the contract -------------------------------------------------------------------
+    def get(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
+        query = parse_qs(environ.get("QUERY_STRING", ""), keep_blank_values=True)
+        endpoint = _endpoint_url(environ, self.path)
+        if "wsdl" in query:
+            body = self.wsdl_for(endpoint)
+        elif query.get("xsd") == [CANONICAL_XSD.name]:
+            body = CANONICAL_XSD.read_bytes()
+        else:
+            return _plain(start_response, "200 OK",
+                          f"ticket port of the reference target; WSDL at {endpoint}?wsdl")
+        start_response("200 OK", [("Content-Type", soap.CONTENT_TYPE),
+                                  ("Content-Length", str(len(body)))])
+        return [body]
+
+    def wsdl_for(self, endpoint: str) -> bytes:
+        """The canonical WSDL with this endpoint as address and schema location."""
+        wsdl = etree.fromstring(etree.tostring(self._wsdl))
+        for address in wsdl.iter(f"{{{ns.WSDL_SOAP11}}}address"):
+            address.set("location", endpoint)
+        for imported in wsdl.iter(f"{{{ns.XSD}}}import"):
+            if imported.get("schemaLocation") == CANONICAL_XSD.name:
+                imported.set("schemaLocation", f"{endpoint}?xsd={CANONICAL_XSD.name}")
+        return soap.serialize(wsdl)
+
+    # POST: a SOAP call -------------------------------------------------------------------
+    def post(self, environ: dict[str, Any]) -> tuple[str, bytes, str]:
+        try:
+            data = self.read_body(environ)
+            child = soap.parse_envelope(data)
+            if isinstance(child, soap.Fault):
+                raise ClientFault("a request must not be a SOAP Fault")
+            operation = self.operation_for(child, environ.get("HTTP_SOAPACTION"))
+            return self.call(operation, child)
+        except (ClientFault, soap.SoapError) as exc:
+            return self.fault(soap.FAULT_CLIENT, str(exc), "refused")
+        except Exception:  # a bug of the target: answer, log, keep serving
+            log.exception("internal error")
+            return self.fault(soap.FAULT_SERVER, "internal server error", "error")
+
+    def read_body(self, environ: dict[str, Any]) -> bytes:
+        try:
+            length = int(environ.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            raise ClientFault("invalid Content-Length") from None
+        if length > self.max_request_bytes:
+            raise ClientFault(f"request too large: {length} bytes, limit "
+                              f"{self.max_request_bytes}")
+        stream = environ["wsgi.input"]
+        data = stream.read(length) if length else stream.read(self.max_request_bytes + 1)
+        if len(data) > self.max_request_bytes:
+            raise ClientFault(f"request too large: limit {self.max_request_bytes} bytes")
+        if not data:
+            raise ClientFault("empty request")
+        return data
+
+    def operation_for(self, child: etree._Element, soap_action: str | None) -> Operation:
+        operation = self.contract.operation_for_element(child.tag)
+        if operation is None:
+            raise ClientFault(f"unknown operation {child.tag}")
+        action = (soap_action or "").strip()
+        if len(action) >= 2 and action[0] == action[-1] == '"':
+            action = action[1:-1]
+        if soap_action is None:
+            raise ClientFault("missing SOAPAction header")
+        if action != operation.soap_action:
+            raise ClientFault(f"SOAPAction {action!r} does not match operation "
+                              f"{operation.name} (expected {operation.soap_action!r})")
+        return operation
+
+    def call(self, operation: Operation, child: etree._Element) -> tuple[str, bytes, str]:
+        lenient = self.fault_applies(operation, "accept-invalid-body", "partial-on-invalid")
+        invalid = self.contract.is_valid(operation.input_element, child) if lenient else None
+        try:
+            request = self.contract.decode_input(operation, child, validate=not lenient)
+        except BodyInvalid as exc:
+            raise ClientFault(f"{operation.name} request does not validate: {exc}") from None
+        response = self.service.call(operation.name, request)
+        if invalid and "partial-on-invalid" in self.faults:
+            raise ClientFault(f"{operation.name} request does not validate: {invalid}")
+        return "200 OK", self.encode(operation, response), operation.name
+
+    def fault_applies(self, operation: Operation, *names: str) -> bool:
+        return operation.name.startswith("addMessage") and any(n in self.faults for n in names)
+
+    def encode(self, operation: Operation, response: dict[str, Any]) -> bytes:
+        strict = True
+        if response.get("errorCode") == "0" and self.fault_applies(
+                operation, "response-missing-errorcode"):
+            response = {k: v for k, v in response.items() if k != "errorCode"}
+            strict = False
+        element = self.contract.encode_output(operation, response, validate=strict)
+        if self.fault_applies(operation, "response-wrong-namespace"):
+            for node in element.iter():
+                node.tag = f"{{{WRONG_NAMESPACE}}}{etree.QName(node).localname}"
+        return soap.envelope_bytes(element)
+
+    def fault(self, code: str, reason: str, label: str) -> tuple[str, bytes, str]:
+        body = soap.fault_bytes(soap.Fault(code, reason))
+        return "500 Internal Server Error", body, f"{label}: {reason[:120]}"
+
+
+def _endpoint_url(environ: dict[str, Any], path: str) -> str:
+    host = environ.get("HTTP_HOST") or (
+        f"{environ.get('SERVER_NAME', '127.0.0.1')}:{environ.get('SERVER_PORT', '80')}")
+    return f"{environ.get('wsgi.url_scheme', 'http')}://{host}{path}"
+
+
+def _plain(start_response: StartResponse, status: str, message: str) -> Iterable[bytes]:
+    body = (message + "\n").encode("utf-8")
+    start_response(status, [("Content-Type", "text/plain; charset=utf-8"),
+                            ("Content-Length", str(len(body)))])
+    return [body]

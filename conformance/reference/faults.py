@@ -1,0 +1,109 @@
+"""The catalogue of implementation faults the reference target can be started with.
+
+Each fault is a realistic bug switched on at the place in the target where it would really
+live (``service.py``, ``app.py``, ``mail.py``); this module only names them, says what they do,
+and lists the check ids that must catch each. ``conformance serve --fault NAME`` (repeatable)
+switches them on; ``conformance faults`` prints this table.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class FaultSpec:
+    name: str
+    description: str
+    caught_by: tuple[str, ...]
+
+
+CATALOGUE: tuple[FaultSpec, ...] = (
+    FaultSpec("status-reopen", "addMessage reopens a closed ticket (sets status to open)",
+              ("AM-STATUS",)),
+    FaultSpec("status-msg2-closes", "addMessage2 also closes the ticket it adds to",
+              ("AM-STATUS",)),
+    FaultSpec("ticket-priority-reset", "adding a message resets the ticket priority to default",
+              ("AM-TICKET-FIELDS",)),
+    FaultSpec("notify-when-false", "the owner is notified although sendNotification is false",
+              ("AM-NOTIFY-FALSE",)),
+    FaultSpec("notify-missing", "no notification although sendNotification is true",
+              ("AM-NOTIFY-TRUE",)),
+    FaultSpec("notify-author", "the notification goes to the author instead of the owner",
+              ("AM-NOTIFY-TRUE",)),
+    FaultSpec("notify-twice", "the owner is notified twice for one message",
+              ("AM-NOTIFY-TRUE",)),
+    FaultSpec("body-trim", "the body is stored trimmed of surrounding whitespace",
+              ("AM-BODY-EXACT",)),
+    FaultSpec("body-crlf-to-lf", "CR LF in the body is normalised to LF",
+              ("AM-BODY-EXACT",)),
+    FaultSpec("body-truncate", "the body is truncated past 1000 characters",
+              ("AM-BODY-EXACT",)),
+    FaultSpec("body-non-bmp", "characters outside the BMP are replaced by U+FFFD",
+              ("AM-BODY-EXACT",)),
+    FaultSpec("body-double-escape", "markup characters in the body are escaped twice",
+              ("AM-BODY-EXACT",)),
+    FaultSpec("slevel-ignored", "sLevel is ignored: every message is stored as internal (1)",
+              ("AM-SLEVEL",)),
+    FaultSpec("attachment-drop-last", "the last attachment id of the list is not linked",
+              ("AM-ATTACHMENTS",)),
+    FaultSpec("attachment-bytes-altered", "attachment bytes come back with CR LF turned to LF",
+              ("AM-ATTACHMENT-BYTES",)),
+    FaultSpec("message-id-reuse", "after a failed call the next messageId repeats the last one",
+              ("AM-MESSAGE-ID",)),
+    FaultSpec("message-not-listed", "getTicket's messageIds omits messages with attachments",
+              ("AM-MESSAGE-LISTED",)),
+    FaultSpec("no-transaction", "a message is stored although the call returns an error",
+              ("AM-ERR-NO-CHANGE",)),
+    FaultSpec("unknown-attachment-accepted", "unknown attachment ids are silently skipped",
+              ("AM-ERR-ATTACHMENT",)),
+    FaultSpec("logout-ignored", "a logged-out session key is still accepted",
+              ("AM-ERR-SESSION",)),
+    FaultSpec("session-error-13", "a bad session key is answered with 13 instead of 5",
+              ("AM-ERR-SESSION",)),
+    FaultSpec("slevel-accepts-any", "any sLevel is accepted instead of error 10",
+              ("AM-ERR-SLEVEL",)),
+    FaultSpec("error-as-fault", "an unknown ticket is answered with a SOAP Fault, not code 13",
+              ("AM-ERR-TICKET",)),
+    FaultSpec("undocumented-error-code", "a bad sLevel is answered with the code 99",
+              ("AM-ERRORCODE", "AM-ERR-SLEVEL")),
+    FaultSpec("response-wrong-namespace", "addMessage responses are in the wrong namespace",
+              ("AM-SCHEMA",)),
+    FaultSpec("response-missing-errorcode", "successful addMessage responses lack errorCode",
+              ("AM-SCHEMA",)),
+    FaultSpec("accept-invalid-body", "schema-invalid requests are processed, not faulted",
+              ("AM-ROBUST-FAULT",)),
+    FaultSpec("partial-on-invalid", "an addMessage with an unexpected extra element is stored "
+              "before the body is found invalid", ("AM-ROBUST-NO-CHANGE",)),
+    FaultSpec("lost-concurrent-messages", "concurrent addMessage calls race on the message id "
+              "and overwrite each other", ("AM-CONCURRENT",)),
+    FaultSpec("template-not-substituted", "%message.body% is left in the template body",
+              ("AM23-TEMPLATE",)),
+    FaultSpec("mail-drops-cc", "Cc recipients are not sent the mail", ("AM23-MAIL",)),
+    FaultSpec("bcc-visible", "Bcc recipients are listed in the mail headers",
+              ("AM23-BCC-HIDDEN",)),
+    FaultSpec("illegal-address-error", "an illegal e-mail address makes the call fail",
+              ("AM23-ILLEGAL-ADDRESS",)),
+    FaultSpec("html-body-dropped", "addMessage3 does not store the HTML body", ("AM3-HTML",)),
+    FaultSpec("msg3-body-newline", "addMessage3 stores the body with a trailing newline added",
+              ("AM-DIFFERENTIAL",)),
+    FaultSpec("settitle-reopens", "setTicket of the title also sets the status to open",
+              ("AM-STATEFUL",)),
+)
+
+BY_NAME: dict[str, FaultSpec] = {spec.name: spec for spec in CATALOGUE}
+
+
+class UnknownFault(ValueError):
+    pass
+
+
+def validate_faults(names: list[str] | tuple[str, ...] | None) -> frozenset[str]:
+    """The set of fault names, refusing unknown ones with the list of known names."""
+    chosen = frozenset(names or ())
+    unknown = sorted(chosen - BY_NAME.keys())
+    if unknown:
+        raise UnknownFault(
+            f"unknown fault {', '.join(unknown)}; known faults: {', '.join(BY_NAME)}"
+        )
+    return chosen

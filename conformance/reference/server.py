@@ -1,0 +1,91 @@
+"""Serving the reference target with waitress (multi-threaded), in the foreground for
+``conformance serve`` or in a background thread for tests and the embedded suite run."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+from waitress.server import create_server
+
+from conformance.contract import Contract, load_contract
+from conformance.reference.app import DEFAULT_MAX_REQUEST_BYTES, DEFAULT_PATH, ReferenceApp
+from conformance.reference.faults import validate_faults
+from conformance.reference.mail import Mailer
+from conformance.reference.service import TicketService
+from conformance.reference.store import Store
+
+log = logging.getLogger("conformance.reference")
+
+
+@dataclass
+class TargetConfig:
+    host: str = "127.0.0.1"
+    port: int = 0
+    db: str | Path | None = None
+    smtp: str | None = None
+    faults: list[str] = field(default_factory=list)
+    threads: int = 8
+    session_ttl: float = 1800.0
+    max_request_bytes: int = DEFAULT_MAX_REQUEST_BYTES
+
+
+class ReferenceTarget:
+    """A running reference target. Use as a context manager, or ``start()``/``close()``."""
+
+    def __init__(self, config: TargetConfig | None = None,
+                 contract: Contract | None = None) -> None:
+        self.config = config or TargetConfig()
+        faults = validate_faults(self.config.faults)
+        self.store = Store(self.config.db)
+        self.service = TicketService(self.store, Mailer(self.config.smtp), faults,
+                                     session_ttl=self.config.session_ttl)
+        self.app = ReferenceApp(self.service, contract or load_contract(),
+                                max_request_bytes=self.config.max_request_bytes)
+        self.server: Any = create_server(
+            self.app, host=self.config.host, port=self.config.port,
+            threads=self.config.threads, ident="conformance-reference",
+            max_request_body_size=self.config.max_request_bytes + 1024 * 1024,
+            clear_untrusted_proxy_headers=True)
+        self._thread: threading.Thread | None = None
+
+    @property
+    def endpoint(self) -> str:
+        host = self.config.host if ":" not in self.config.host else f"[{self.config.host}]"
+        return f"http://{host}:{self.server.effective_port}{DEFAULT_PATH}"
+
+    @property
+    def wsdl_url(self) -> str:
+        return f"{self.endpoint}?wsdl"
+
+    def serve_forever(self) -> None:
+        try:
+            self.server.run()
+        finally:
+            self.close()
+
+    def start(self) -> ReferenceTarget:
+        self._thread = threading.Thread(target=self.server.run, name="reference-target",
+                                        daemon=True)
+        self._thread.start()
+        return self
+
+    def close(self) -> None:
+        try:
+            self.server.close()
+        finally:
+            if self._thread is not None:
+                self._thread.join(timeout=5)
+                self._thread = None
+        self.store.close()
+
+    def __enter__(self) -> ReferenceTarget:
+        return self.start()
+
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
+                 tb: TracebackType | None) -> None:
+        self.close()
