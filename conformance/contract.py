@@ -114,7 +114,11 @@ class Contract:
         return _decode(operation.output_element, element)
 
     def encode_input(self, operation: Operation, data: dict[str, Any]) -> etree._Element:
-        return _encode(operation.input_element, data)
+        """Encode request parameters (any key order) into the wrapper element."""
+        order = [child.local_name for child in operation.input_element.type.content.iter_elements()]
+        ordered = {k: data[k] for k in order if k in data}
+        ordered.update({k: v for k, v in data.items() if k not in ordered})
+        return _encode(operation.input_element, ordered)
 
     def encode_output(
         self, operation: Operation, data: dict[str, Any], validate: bool = True

@@ -1,0 +1,103 @@
+"""Errors family: invalid calls get the documented error code and change nothing."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from hypothesis import strategies as st
+
+from conformance.strategies import domain
+from conformance.suite.checks._common import fail
+from conformance.suite.client import Reply
+from conformance.suite.context import RunContext
+from conformance.suite.registry import check
+
+
+def _expect_code(reply: Reply, code: str, why: str) -> None:
+    if reply.fault is not None:
+        fail(f"{reply.operation} with {why} was answered with a SOAP Fault "
+             f"({reply.fault.code}: {reply.fault.string}) instead of errorCode {code}")
+    if reply.error_code != code:
+        fail(f"{reply.operation} with {why} returned errorCode {reply.error_code} "
+             f"(expected {code})")
+
+
+def _error_check(ctx: RunContext, check_id: str, strategy: st.SearchStrategy[Any],
+                 code: str, why: str) -> int:
+    def body(example: dict) -> None:
+        _expect_code(ctx.send(ctx.prepare(example)), code, why(example))
+
+    return ctx.run_examples(check_id, strategy, body)
+
+
+@check("AM-ERR-SESSION", "An invalid, empty or logged-out session key gets errorCode 5",
+       clause="Error codes: 5 InvalidSessionKey; logout renders the key invalid",
+       family="errors")
+def bad_session(ctx: RunContext) -> int:
+    return _error_check(ctx, "AM-ERR-SESSION",
+                        domain.add_message(session=domain.invalid_session()), "5",
+                        lambda e: f"a {e['session']} session key")
+
+
+@check("AM-ERR-TICKET", "An unknown or malformed ticket id gets errorCode 13",
+       clause="Error codes: 13 UnknownTicket", family="errors")
+def bad_ticket(ctx: RunContext) -> int:
+    return _error_check(ctx, "AM-ERR-TICKET",
+                        domain.add_message(ticket=domain.invalid_ticket()), "13",
+                        lambda e: f"the ticket id {e['ticket'].partition(':')[2]!r}")
+
+
+@check("AM-ERR-SLEVEL", "An sLevel other than 1 or 2 gets errorCode 10",
+       clause="Error codes: 10 InvalidSLevel; addMessage: sLevel 1/2", family="errors")
+def bad_slevel(ctx: RunContext) -> int:
+    return _error_check(ctx, "AM-ERR-SLEVEL", domain.add_message(slevel=domain.BAD_SLEVELS),
+                        "10", lambda e: f"sLevel {e['slevel']!r}")
+
+
+@check("AM-ERR-ATTACHMENT", "An unknown attachment id gets errorCode 16",
+       clause="Error codes: 16 UnknownAttachment", family="errors")
+def bad_attachment(ctx: RunContext) -> int:
+    return _error_check(ctx, "AM-ERR-ATTACHMENT",
+                        domain.add_message(attachment_lists=domain.attachments(unknown=True)),
+                        "16", lambda e: "an unknown attachment id")
+
+
+INVALID_ANY = st.tuples(
+    st.sampled_from(["valid", "valid", "garbage", "logged_out"]),
+    st.sampled_from(["good", "bad"]),
+    st.booleans(),
+).filter(lambda t: t != ("valid", "good", False)).flatmap(
+    lambda t: domain.add_message(
+        session=st.just(t[0]),
+        slevel=domain.BAD_SLEVELS if t[1] == "bad" else st.sampled_from(domain.VALID_SLEVELS),
+        attachment_lists=domain.attachments(unknown=t[2]),
+        notify=st.just(True),
+    ))
+
+
+@check("AM-ERR-NO-CHANGE", "A call that returns a non-zero errorCode leaves the ticket, its "
+       "messages and the owner's notifications unchanged",
+       clause="Error codes; a failed call changes nothing", family="errors")
+def error_changes_nothing(ctx: RunContext) -> int:
+    def body(example: dict) -> None:
+        prepared = ctx.prepare(example)
+        before = ctx.ticket(prepared.ticket_id)
+        ctx.owner_notifications()
+        reply = ctx.send(prepared)
+        if reply.fault is None and reply.error_code == "0":
+            return  # not an error; other checks judge whether it should have been
+        after = ctx.ticket(prepared.ticket_id)
+        notes = ctx.owner_notifications()
+        what = (f"{prepared.operation} returned errorCode {reply.error_code}"
+                if reply.fault is None else f"{prepared.operation} returned a SOAP Fault")
+        if after.message_ids != before.message_ids:
+            new = sorted(set(after.message_ids) - set(before.message_ids))
+            fail(f"{what}, yet the ticket now has the new message(s) {new}")
+        if after.fields != before.fields:
+            changed = {k: (v, after.fields.get(k)) for k, v in before.fields.items()
+                       if after.fields.get(k) != v}
+            fail(f"{what}, yet ticket fields changed (before, after): {changed}")
+        if notes:
+            fail(f"{what}, yet the owner got {len(notes)} notification(s)")
+
+    return ctx.run_examples("AM-ERR-NO-CHANGE", INVALID_ANY, body)

@@ -1,0 +1,159 @@
+"""addMessage2/3 family: reply templates, mail to To/Cc/Bcc, illegal addresses, HTML body.
+
+Mail is observed by the suite's own SMTP capture server (aiosmtpd) when the target is
+configured to send there; without it the mail checks are skipped with that reason.
+"""
+
+from __future__ import annotations
+
+from email import message_from_bytes, policy
+from email.message import EmailMessage
+
+from hypothesis import strategies as st
+
+from conformance.strategies import domain
+from conformance.strategies.xmltext import xml_text
+from conformance.suite.checks._common import fail, send_valid, short
+from conformance.suite.context import RunContext, text
+from conformance.suite.registry import CheckSkipped, check
+
+EXTENDED = (2, 3)
+WITH_RECIPIENTS = domain.recipients(illegal=False).filter(
+    lambda r: bool(r["to"] or r["cc"] or r["bcc"]))
+
+
+def _template_body(ctx: RunContext) -> str:
+    reply = ctx.expect_ok(ctx.client.call(
+        "getReplyTemplate", sessionKey=ctx.agent_key, replyTemplateId=ctx.config.reply_template,
+        languageId=""), "getReplyTemplate")
+    return text(reply.data.get("plainBody"))
+
+
+@check("AM23-TEMPLATE", "With a reply template, the stored body is the template's body with "
+       "%message.body% replaced by messageBody", clause="addMessage2/3: replyTemplateId",
+       family="addMessage2/3", conformance_class="extensions")
+def template_substituted(ctx: RunContext) -> int:
+    template = _template_body(ctx)
+    if "%message.body%" not in template:
+        raise CheckSkipped(f"reply template {ctx.config.reply_template} has no %message.body%")
+    strategy = domain.add_message(variants=EXTENDED, template=st.just("existing"),
+                                  body=xml_text(min_size=1, max_size=500))
+
+    def body(example: dict) -> None:
+        seen = send_valid(ctx, example, observe_after=False)
+        stored = ctx.message(seen.message_id).fields.get("message.body", "")
+        expected = template.replace("%message.body%", example["body"])
+        if stored != expected:
+            fail(f"{seen.prepared.operation} with reply template {ctx.config.reply_template} "
+                 f"stored {short(stored)}; expected {short(expected)}")
+
+    return ctx.run_examples("AM23-TEMPLATE", strategy, body)
+
+
+def _capture(ctx: RunContext) -> object:
+    if ctx.capture is None:
+        raise CheckSkipped("no SMTP capture: run with --smtp-capture HOST:PORT and configure "
+                           "the target to send mail there")
+    return ctx.capture
+
+
+def _mail_for(ctx: RunContext, addresses: list[str]) -> list[tuple[list[str], EmailMessage]]:
+    capture = _capture(ctx)
+    return [(rcpts, message_from_bytes(content, policy=policy.default))  # type: ignore
+            for rcpts, content in capture.wait_for(addresses)]  # type: ignore[attr-defined]
+
+
+@check("AM23-MAIL", "addMessage2/3 mail the complete body to every To, Cc and Bcc recipient",
+       clause="addMessage2/3: the body is e-mailed to To, Cc and Bcc", family="addMessage2/3",
+       conformance_class="extensions")
+def mail_delivered(ctx: RunContext) -> int:
+    _capture(ctx)
+    strategy = domain.add_message(variants=EXTENDED, mail=WITH_RECIPIENTS,
+                                  body=xml_text(max_size=300))
+
+    def body(example: dict) -> None:
+        ctx.capture.clear()  # type: ignore[union-attr]
+        mail = example["mail"]
+        wanted = mail["to"] + mail["cc"] + mail["bcc"]
+        send_valid(ctx, example, observe_after=False)
+        delivered = _mail_for(ctx, wanted)
+        reached = {r.lower() for rcpts, _ in delivered for r in rcpts}
+        missing = [a for a in wanted if a.lower() not in reached]
+        if missing:
+            fail(f"no mail reached {missing} (To {mail['to']}, Cc {mail['cc']}, "
+                 f"Bcc {mail['bcc']})")
+        for _rcpts, message in delivered:
+            part = message.get_body(("plain",))
+            content = part.get_content() if part is not None else ""
+            if _lines(example["body"]) not in _lines(content):
+                fail(f"the mail does not contain the message body {short(example['body'])}")
+
+    return ctx.run_examples("AM23-MAIL", strategy, body)
+
+
+def _lines(value: str) -> str:
+    return value.replace("\r\n", "\n").replace("\r", "\n").strip()
+
+
+@check("AM23-BCC-HIDDEN", "Bcc recipients never appear in the headers of the mail",
+       clause="addMessage2/3: Bcc (RFC 5322 3.6.3)", family="addMessage2/3",
+       conformance_class="extensions")
+def bcc_hidden(ctx: RunContext) -> int:
+    _capture(ctx)
+    strategy = domain.add_message(variants=EXTENDED, mail=WITH_RECIPIENTS.filter(
+        lambda r: bool(r["bcc"])))
+
+    def body(example: dict) -> None:
+        ctx.capture.clear()  # type: ignore[union-attr]
+        mail = example["mail"]
+        send_valid(ctx, example, observe_after=False)
+        for _rcpts, message in _mail_for(ctx, mail["to"] + mail["cc"] + mail["bcc"]):
+            headers = " ".join(str(v) for _k, v in message.items()).lower()
+            shown = [a for a in mail["bcc"] if a.lower() in headers]
+            if shown:
+                fail(f"Bcc recipient(s) {shown} appear in the mail headers")
+
+    return ctx.run_examples("AM23-BCC-HIDDEN", strategy, body)
+
+
+@check("AM23-ILLEGAL-ADDRESS", "Illegal e-mail addresses are ignored: the call succeeds and "
+       "the legal recipients still get the mail", clause="addMessage2/3: illegal e-mail "
+       "addresses are ignored", family="addMessage2/3", conformance_class="extensions")
+def illegal_ignored(ctx: RunContext) -> int:
+    strategy = domain.add_message(
+        variants=EXTENDED,
+        mail=st.tuples(WITH_RECIPIENTS, st.lists(domain.ILLEGAL_ADDRESSES, min_size=1,
+                                                 max_size=3)).map(
+            lambda t: {**t[0], "to": t[0]["to"] + t[1]}))
+
+    def body(example: dict) -> None:
+        if ctx.capture is not None:
+            ctx.capture.clear()
+        send_valid(ctx, example, observe_after=False)
+        if ctx.capture is None:
+            return
+        mail = example["mail"]
+        legal = [a for a in mail["to"] + mail["cc"] + mail["bcc"] if "@conformance.test" in a
+                 and a.count("@") == 1 and " " not in a and not a.startswith("@")]
+        reached = {r.lower() for rcpts, _ in _mail_for(ctx, legal) for r in rcpts}
+        missing = [a for a in legal if a.lower() not in reached]
+        if missing:
+            fail(f"with illegal addresses among the recipients, no mail reached {missing}")
+
+    return ctx.run_examples("AM23-ILLEGAL-ADDRESS", strategy, body)
+
+
+@check("AM3-HTML", "addMessage3 stores htmlMessageBody as the message's HTML body",
+       clause="addMessage3: htmlMessageBody", family="addMessage2/3",
+       conformance_class="extensions")
+def html_stored(ctx: RunContext) -> int:
+    strategy = domain.add_message(variants=(3,), template=st.just("none"))
+
+    def body(example: dict) -> None:
+        seen = send_valid(ctx, example, observe_after=False)
+        stored = ctx.message(seen.message_id).fields.get("message.html_body", "")
+        if stored != example["html_body"]:
+            fail(f"addMessage3 was sent htmlMessageBody {short(example['html_body'])} and "
+                 f"getMessage returned message.html_body {short(stored)}")
+
+    return ctx.run_examples("AM3-HTML", strategy, body)

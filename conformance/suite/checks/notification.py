@@ -1,0 +1,51 @@
+"""Notification family: the owner is notified exactly when sendNotification says so."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from hypothesis import strategies as st
+
+from conformance.strategies import domain
+from conformance.suite.checks._common import fail, send_valid
+from conformance.suite.context import NEW_TICKET_MESSAGE, RunContext, text
+from conformance.suite.registry import check
+
+
+def _new_message_notes(notes: list[dict[str, Any]], ticket_id: str) -> list[dict[str, Any]]:
+    return [n for n in notes
+            if str(n.get("type")) == str(NEW_TICKET_MESSAGE) and text(n.get("ticketId")) == ticket_id]
+
+
+def _observe(ctx: RunContext, example: dict) -> tuple[str, int]:
+    ctx.owner_notifications()  # drain what came before
+    seen = send_valid(ctx, example, observe_after=False)
+    notes = _new_message_notes(ctx.owner_notifications(), seen.prepared.ticket_id)
+    return seen.prepared.operation, len(notes)
+
+
+@check("AM-NOTIFY-TRUE", "With sendNotification true, the ticket's owner gets exactly one "
+       "NewTicketMessage (0x0002) notification for that ticket",
+       clause="addMessage: sendNotification; notification type NewTicketMessage 0x0002",
+       family="notification")
+def notified_once(ctx: RunContext) -> int:
+    def body(example: dict) -> None:
+        operation, count = _observe(ctx, example)
+        if count != 1:
+            fail(f"the owner got {count} NewTicketMessage notifications for the ticket after "
+                 f"{operation} with sendNotification=true (expected exactly 1)")
+
+    return ctx.run_examples("AM-NOTIFY-TRUE", domain.add_message(notify=st.just(True)), body)
+
+
+@check("AM-NOTIFY-FALSE", "With sendNotification false, the owner gets no NewTicketMessage "
+       "notification for that ticket",
+       clause="addMessage: sendNotification", family="notification")
+def not_notified(ctx: RunContext) -> int:
+    def body(example: dict) -> None:
+        operation, count = _observe(ctx, example)
+        if count:
+            fail(f"the owner got {count} NewTicketMessage notification(s) for the ticket "
+                 f"after {operation} with sendNotification=false (expected none)")
+
+    return ctx.run_examples("AM-NOTIFY-FALSE", domain.add_message(notify=st.just(False)), body)

@@ -1,0 +1,57 @@
+"""Schema family: what goes over the wire matches the contract."""
+
+from __future__ import annotations
+
+from hypothesis import strategies as st
+
+from conformance.strategies import domain
+from conformance.suite.checks._common import DOCUMENTED_CODES, fail
+from conformance.suite.client import ResponseInvalid
+from conformance.suite.context import RunContext
+from conformance.suite.registry import check
+
+ANY_EXAMPLE = domain.add_message(
+    session=st.sampled_from(["valid", "valid", "valid", "garbage"]),
+    slevel=st.one_of(st.sampled_from(domain.VALID_SLEVELS), domain.BAD_SLEVELS),
+    attachment_lists=st.one_of(domain.attachments(), domain.attachments(unknown=True)),
+    template=st.sampled_from(["none", "existing"]),
+)
+
+
+@check("AM-SCHEMA", "Every request the suite sends as valid validates against the contract, "
+       "and every response validates against its operation's output message or is a "
+       "well-formed SOAP Fault",
+       clause="WSDL/XSD of the ticket port (schemas/); addMessage out parameters",
+       family="schema")
+def schema_valid(ctx: RunContext) -> int:
+    def body(example: dict) -> None:
+        prepared = ctx.prepare(example)
+        try:
+            ctx.send(prepared)
+        except ResponseInvalid as exc:
+            fail(f"the {prepared.operation} response does not validate: {exc}")
+        for exchange in ctx.recorder.current:
+            if exchange.request_invalid:
+                fail(f"the {exchange.operation} request sent as valid does not validate "
+                     f"against the contract: {exchange.request_invalid}")
+
+    return ctx.run_examples("AM-SCHEMA", ANY_EXAMPLE, body)
+
+
+@check("AM-ERRORCODE", "Every errorCode the target returns is one of the documented codes "
+       "(0-35)", clause="Error codes list", family="schema")
+def error_code_documented(ctx: RunContext) -> int:
+    strategy = domain.add_message(
+        session=st.sampled_from(["valid", "garbage"]),
+        ticket=st.one_of(st.just("own"), domain.invalid_ticket()),
+        slevel=st.one_of(st.sampled_from(domain.VALID_SLEVELS), domain.BAD_SLEVELS),
+        attachment_lists=st.one_of(domain.attachments(), domain.attachments(unknown=True)),
+    )
+
+    def body(example: dict) -> None:
+        reply = ctx.send(ctx.prepare(example))
+        if reply.fault is None and reply.error_code not in DOCUMENTED_CODES:
+            fail(f"{reply.operation} returned errorCode {reply.error_code!r}, which is not "
+                 "a documented error code")
+
+    return ctx.run_examples("AM-ERRORCODE", strategy, body)

@@ -1,0 +1,183 @@
+"""Stateful family: a Hypothesis state machine over the ticket life cycle (login/logout,
+newTicket, setTicket status and title, addAttachment, the addMessage variants, reads), with
+a model of what the target must hold, checked after every step."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from hypothesis import HealthCheck, settings
+from hypothesis import strategies as st
+from hypothesis.errors import FlakyFailure
+from hypothesis.stateful import (
+    RuleBasedStateMachine,
+    invariant,
+    precondition,
+    rule,
+    run_state_machine_as_test,
+)
+
+from conformance.strategies import domain
+from conformance.strategies.xmltext import xml_text
+from conformance.suite.checks._common import fail, short
+from conformance.suite.client import TargetError
+from conformance.suite.context import RunContext, text
+from conformance.suite.registry import CheckFailed, check
+
+
+class TicketLifeCycle(RuleBasedStateMachine):
+    """Drives the target and a model side by side; ``ctx`` is set on a per-run subclass."""
+
+    ctx: RunContext
+    steps_run = 0
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.tickets: dict[str, dict[str, Any]] = {}
+        self.sessions: dict[str, bool] = {self.ctx.agent_key: True}
+        self.attachments: list[str] = []
+        self.touched: str | None = None
+        self.expected_notes = 0
+        self.steps: list[str] = []
+        self.ctx.example = {"steps": self.steps}
+        self.ctx.recorder.begin()
+        self.ctx.owner_notifications()
+
+    def log(self, step: str) -> None:
+        self.steps.append(step)
+        type(self).steps_run += 1
+
+    @rule()
+    def login(self) -> None:
+        key = self.ctx.login(self.ctx.config.user, self.ctx.config.password, "agent")
+        self.sessions[key] = True
+        self.log("login")
+
+    @precondition(lambda self: len(self.sessions) > 1)
+    @rule(data=st.data())
+    def logout(self, data: st.DataObject) -> None:
+        extra = sorted(k for k, valid in self.sessions.items() if valid
+                       and k != self.ctx.agent_key)
+        if not extra:
+            return
+        key = data.draw(st.sampled_from(extra))
+        self.ctx.expect_ok(self.ctx.client.call("logout", "subject", sessionKey=key), "logout")
+        self.sessions[key] = False
+        self.log("logout")
+
+    @rule()
+    def new_ticket(self) -> None:
+        ticket_id = self.ctx.new_ticket("life cycle")
+        status = self.ctx.ticket(ticket_id).fields.get("ticket.status")
+        title = self.ctx.ticket(ticket_id).fields.get("ticket.title")
+        self.tickets[ticket_id] = {"status": status, "title": title, "messages": set()}
+        self.touched = ticket_id
+        self.log(f"newTicket -> {ticket_id}")
+
+    @precondition(lambda self: self.tickets)
+    @rule(data=st.data(), status=st.sampled_from(domain.STATUSES))
+    def set_status(self, data: st.DataObject, status: str) -> None:
+        ticket_id = data.draw(st.sampled_from(sorted(self.tickets)))
+        self.ctx.set_status(ticket_id, status)
+        self.tickets[ticket_id]["status"] = self.ctx.ticket(ticket_id).fields.get(
+            "ticket.status")
+        self.touched = ticket_id
+        self.log(f"setTicket {ticket_id} status={status}")
+
+    @precondition(lambda self: self.tickets)
+    @rule(data=st.data(), title=st.text(alphabet="abcdefgh XYZ", min_size=1, max_size=20))
+    def set_title(self, data: st.DataObject, title: str) -> None:
+        ticket_id = data.draw(st.sampled_from(sorted(self.tickets)))
+        self.ctx.expect_ok(self.ctx.client.call(
+            "setTicket", "subject", sessionKey=self.ctx.agent_key, ticketId=ticket_id,
+            ticketValues={"item": [{"field": "ticket.title", "value": title}]}), "setTicket")
+        self.tickets[ticket_id]["title"] = title
+        self.touched = ticket_id
+        self.log(f"setTicket {ticket_id} title={title!r}")
+
+    @rule(spec=domain.new_attachment())
+    def add_attachment(self, spec: dict[str, Any]) -> None:
+        attachment_id, _ = self.ctx.upload(spec)
+        self.attachments.append(attachment_id)
+        self.log(f"addAttachment -> {attachment_id}")
+
+    @precondition(lambda self: self.tickets)
+    @rule(data=st.data(), variant=st.sampled_from(domain.VARIANTS),
+          body=xml_text(max_size=300), slevel=st.sampled_from(domain.VALID_SLEVELS),
+          notify=st.booleans())
+    def add_message(self, data: st.DataObject, variant: int, body: str, slevel: str,
+                    notify: bool) -> None:
+        ticket_id = data.draw(st.sampled_from(sorted(self.tickets)))
+        key = data.draw(st.sampled_from(sorted(self.sessions)))
+        linked = data.draw(st.lists(st.sampled_from(self.attachments), max_size=2,
+                                    unique=True)) if self.attachments else []
+        params: dict[str, Any] = {
+            "sessionKey": key, "messageBody": body, "ticketId": ticket_id, "sLevel": slevel,
+            "attachmentIds": {"item": linked} if linked else {}, "sendNotification": notify}
+        if variant > 1:
+            params.update(replyTemplateId="0", To={}, Cc={}, Bcc={})
+        if variant == 3:
+            params["htmlMessageBody"] = ""
+        operation = {1: "addMessage", 2: "addMessage2", 3: "addMessage3"}[variant]
+        valid = self.sessions[key]
+        self.log(f"{operation} ticket={ticket_id} session={'valid' if valid else 'logged out'}"
+                 f" body={short(body, 40)} sLevel={slevel} attachments={linked} "
+                 f"notify={notify}")
+        reply = self.ctx.client.call(operation, "subject", **params)
+        expected = "0" if valid else "5"
+        if reply.fault is not None or reply.error_code != expected:
+            fail(f"{operation} returned {reply.error_code or reply.fault} (expected "
+                 f"{expected}) after: {'; '.join(self.steps)}")
+        self.touched = ticket_id
+        if valid:
+            message_id = text(reply.data.get("messageId"))
+            self.tickets[ticket_id]["messages"].add(message_id)
+            stored = self.ctx.message(message_id)
+            if stored.fields.get("message.body", "") != body:
+                fail(f"message {message_id} body {short(stored.fields.get('message.body', ''))}"
+                     f" differs from the body sent {short(body)}")
+            self.expected_notes += int(notify)
+
+    @invariant()
+    def target_matches_model(self) -> None:
+        if self.touched is None:
+            return
+        model = self.tickets[self.touched]
+        ticket = self.ctx.ticket(self.touched)
+        history = "; ".join(self.steps)
+        if ticket.fields.get("ticket.status") != model["status"]:
+            fail(f"ticket {self.touched} has status {ticket.fields.get('ticket.status')!r}, "
+                 f"the model {model['status']!r}, after: {history}")
+        if ticket.fields.get("ticket.title") != model["title"]:
+            fail(f"ticket {self.touched} has title {ticket.fields.get('ticket.title')!r}, "
+                 f"the model {model['title']!r}, after: {history}")
+        if set(ticket.message_ids) != model["messages"]:
+            fail(f"ticket {self.touched} lists messages {sorted(ticket.message_ids)}, the "
+                 f"model {sorted(model['messages'])}, after: {history}")
+        notes = [n for n in self.ctx.owner_notifications() if str(n.get("type")) == "2"]
+        self.expected_notes -= len(notes)
+        if self.expected_notes != 0:
+            fail(f"the owner's NewTicketMessage notifications are off by "
+                 f"{-self.expected_notes} after: {history}")
+
+
+@check("AM-STATEFUL", "Over any sequence of life-cycle operations, the target holds what a "
+       "model of the port says: status, title, messages and notifications",
+       clause="ticket port: login/logout, newTicket, setTicket, addAttachment, addMessage*, "
+       "getTicket, getMessage", family="stateful", conformance_class="stateful")
+def life_cycle(ctx: RunContext) -> int:
+    machine = type("TicketLifeCycleRun", (TicketLifeCycle,), {"ctx": ctx, "steps_run": 0})
+    machine._hypothesis_internal_use_seed = ctx.seed_for("AM-STATEFUL")  # type: ignore
+    profile = ctx.config.profile
+    try:
+        run_state_machine_as_test(machine, settings=settings(
+            max_examples=profile.state_machine_runs,
+            stateful_step_count=profile.state_machine_steps, deadline=None, database=None,
+            print_blob=False, report_multiple_bugs=False,
+            suppress_health_check=list(HealthCheck)))
+    except FlakyFailure as exc:
+        raise CheckFailed(f"{exc.exceptions[0] if exc.exceptions else exc} (not reproducible)"
+                          ) from None
+    except TargetError:
+        raise
+    return machine.steps_run  # type: ignore[attr-defined,no-any-return]

@@ -1,0 +1,284 @@
+"""The suite's client for a target: zeep builds and sends each call, every exchange is
+recorded byte for byte, and every response is parsed with the hardened parser, validated
+and decoded against the contract (xmlschema) in one pass.
+
+Deliberately broken requests go through :meth:`TargetClient.post_raw` over the same HTTP
+session (same headers, auth, TLS, timeout, rate limit). Transport-level misbehaviour of the
+target (timeout, reset, refused connection, non-SOAP or oversized answers) raises
+:class:`TargetError`, which the run reports as a check ``error`` with the reason.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+import requests
+import zeep
+from lxml import etree
+from zeep.transports import Transport
+
+from conformance import soap
+from conformance.contract import BodyInvalid, Contract, Operation
+
+MAX_RESPONSE_BYTES = 32 * 1024 * 1024
+
+
+class TargetError(Exception):
+    """The target could not be talked to (or did not answer SOAP): a check ``error``."""
+
+
+@dataclass
+class ClientConfig:
+    endpoint: str
+    timeout: float = 30.0
+    retries: int = 2
+    rate_limit: float = 0.0  # requests per second; 0 = unlimited
+    headers: dict[str, str] = field(default_factory=dict)
+    basic_auth: tuple[str, str] | None = None
+    client_cert: str | None = None
+    client_key: str | None = None
+    verify: bool | str = True
+
+
+@dataclass
+class Exchange:
+    """One HTTP exchange, as sent and received."""
+
+    operation: str
+    role: str
+    request: bytes
+    response: bytes = b""
+    status: int | None = None
+    elapsed_ms: float = 0.0
+    error: str | None = None
+    request_invalid: str | None = None
+    response_invalid: str | None = None
+
+
+@dataclass
+class Reply:
+    """A decoded answer: ``data`` of the response element, or the ``fault``."""
+
+    operation: str
+    exchange: Exchange
+    data: dict[str, Any] = field(default_factory=dict)
+    fault: soap.Fault | None = None
+
+    @property
+    def error_code(self) -> str | None:
+        code = self.data.get("errorCode")
+        return None if code is None else str(code)
+
+    @property
+    def ok(self) -> bool:
+        return self.fault is None and self.error_code == "0"
+
+
+class Recorder:
+    """Keeps the exchanges of the current example and every call's timing for the run."""
+
+    def __init__(self) -> None:
+        self.current: list[Exchange] = []
+        self.timings: dict[str, list[float]] = {}
+        self.invalid_requests: list[Exchange] = []
+        self.invalid_responses: list[Exchange] = []
+        self.total = 0
+        self._lock = threading.Lock()
+
+    def begin(self) -> None:
+        self.current = []
+
+    def add(self, exchange: Exchange) -> None:
+        with self._lock:
+            self.current.append(exchange)
+            self.total += 1
+            self.timings.setdefault(exchange.operation, []).append(exchange.elapsed_ms)
+            if exchange.request_invalid:
+                self.invalid_requests.append(exchange)
+            if exchange.response_invalid:
+                self.invalid_responses.append(exchange)
+
+
+class _Transport(Transport):
+    """zeep transport that rate-limits, retries failed connects, caps and records."""
+
+    def __init__(self, owner: TargetClient, session: requests.Session, timeout: float) -> None:
+        super().__init__(session=session, timeout=timeout, operation_timeout=timeout)
+        self.owner = owner
+
+    def post(self, address: str, message: bytes, headers: dict[str, str]) -> Any:
+        return self.owner.http_post(address, message, headers)
+
+
+class TargetClient:
+    """Calls the operations of one target endpoint through zeep, recording everything."""
+
+    def __init__(self, contract: Contract, config: ClientConfig, recorder: Recorder) -> None:
+        self.contract = contract
+        self.config = config
+        self.recorder = recorder
+        self.session = _http_session(config)
+        self._last_post = 0.0
+        self._rate_lock = threading.Lock()
+        self.transport = _Transport(self, self.session, config.timeout)
+        client = zeep.Client(
+            contract.source, transport=self.transport,
+            settings=zeep.Settings(raw_response=True, strict=True, forbid_dtd=True))
+        self.service = client.create_service(contract.binding_qname, config.endpoint)
+        self._local = threading.local()
+
+    # calls -------------------------------------------------------------------------------
+    def call(self, operation: str, role: str = "observe", **params: Any) -> Reply:
+        """Call ``operation`` with keyword parameters; returns the decoded reply."""
+        op = self.contract.operation(operation)
+        self._local.role = role
+        self._local.operation = operation
+        self._local.exchange = None
+        try:
+            getattr(self.service, operation)(**params)
+        except (TargetError, BodyInvalid):
+            raise
+        except (TypeError, ValueError, zeep.exceptions.Error) as exc:
+            raise TargetError(f"cannot build {operation} request: {exc}") from None
+        exchange: Exchange = self._local.exchange
+        exchange.operation = operation
+        exchange.request_invalid = self._request_problem(op, exchange.request)
+        reply = self._interpret(op, exchange)
+        self.recorder.add(exchange)
+        return reply
+
+    def post_raw(self, body: bytes, soap_action: str | None, operation: str = "raw",
+                 role: str = "subject") -> Exchange:
+        """Send bytes as they are (for broken requests); the exchange is recorded."""
+        headers = {"Content-Type": soap.CONTENT_TYPE}
+        if soap_action is not None:
+            headers["SOAPAction"] = f'"{soap_action}"'
+        self._local.role = role
+        self._local.operation = operation
+        self._local.exchange = None
+        self.http_post(self.config.endpoint, body, headers)
+        exchange: Exchange = self._local.exchange
+        exchange.operation = operation
+        self.recorder.add(exchange)
+        return exchange
+
+    def interpret(self, operation: str, exchange: Exchange) -> Reply:
+        """Decode a raw exchange's response as ``operation``'s answer."""
+        return self._interpret(self.contract.operation(operation), exchange)
+
+    # HTTP --------------------------------------------------------------------------------
+    def http_post(self, address: str, message: bytes, headers: dict[str, str]) -> Any:
+        exchange = Exchange(operation=getattr(self._local, "operation", "?"),
+                            role=getattr(self._local, "role", "observe"), request=message)
+        self._local.exchange = exchange
+        merged = {**self.config.headers, **headers}
+        attempts = max(1, self.config.retries + 1)
+        for attempt in range(attempts):
+            self._throttle()
+            started = time.perf_counter()
+            try:
+                response = self.session.post(address, data=message, headers=merged,
+                                             timeout=self.config.timeout, stream=True)
+                exchange.response = _read_capped(response)
+                exchange.status = response.status_code
+                exchange.elapsed_ms = (time.perf_counter() - started) * 1e3
+                response._content = exchange.response
+                return response
+            except requests.exceptions.ConnectionError as exc:
+                retryable = isinstance(exc, requests.exceptions.ConnectTimeout) or (
+                    "NewConnectionError" in repr(exc) or "refused" in str(exc).lower())
+                exchange.error = _transport_reason(exc, self.config.timeout)
+                if not retryable or attempt == attempts - 1:
+                    break
+                time.sleep(0.2 * (attempt + 1))
+            except requests.exceptions.RequestException as exc:
+                exchange.error = _transport_reason(exc, self.config.timeout)
+                break
+        exchange.elapsed_ms = (time.perf_counter() - started) * 1e3
+        self.recorder.add(exchange)
+        raise TargetError(exchange.error)
+
+    def _throttle(self) -> None:
+        if self.config.rate_limit <= 0:
+            return
+        with self._rate_lock:
+            wait = self._last_post + 1.0 / self.config.rate_limit - time.monotonic()
+            if wait > 0:
+                time.sleep(wait)
+            self._last_post = time.monotonic()
+
+    # validation and decoding -------------------------------------------------------------
+    def _request_problem(self, op: Operation, request: bytes) -> str | None:
+        try:
+            child = soap.parse_envelope(request)
+        except soap.SoapError as exc:
+            return exc.reason
+        if isinstance(child, soap.Fault):
+            return "the request is a Fault"
+        return self.contract.is_valid(op.input_element, child)
+
+    def _interpret(self, op: Operation, exchange: Exchange) -> Reply:
+        try:
+            child = soap.parse_envelope(exchange.response)
+        except soap.SoapError as exc:
+            exchange.response_invalid = exc.reason
+            raise TargetError(f"{op.name}: the target answered HTTP {exchange.status} with "
+                              f"no usable SOAP envelope ({exc.reason})") from None
+        if isinstance(child, soap.Fault):
+            return Reply(op.name, exchange, fault=child)
+        if child.tag != op.output_qname:
+            exchange.response_invalid = (f"expected {op.output_qname}, "
+                                         f"got {etree.QName(child).text}")
+            raise ResponseInvalid(f"{op.name}: {exchange.response_invalid}")
+        try:
+            data = self.contract.decode_output(op, child)
+        except BodyInvalid as exc:
+            exchange.response_invalid = exc.reason
+            raise ResponseInvalid(f"{op.name}: the response does not validate against "
+                                  f"the contract: {exc.reason}") from None
+        return Reply(op.name, exchange, data=data)
+
+
+class ResponseInvalid(TargetError):
+    """The target answered SOAP that does not validate against the contract."""
+
+
+def _http_session(config: ClientConfig) -> requests.Session:
+    session = requests.Session()
+    session.headers.update(config.headers)
+    if config.basic_auth:
+        session.auth = config.basic_auth
+    if config.client_cert:
+        session.cert = ((config.client_cert, config.client_key) if config.client_key
+                        else config.client_cert)
+    session.verify = config.verify
+    return session
+
+
+def _read_capped(response: requests.Response) -> bytes:
+    chunks = []
+    size = 0
+    for chunk in response.iter_content(65536):
+        size += len(chunk)
+        if size > MAX_RESPONSE_BYTES:
+            response.close()
+            raise requests.exceptions.ContentDecodingError(
+                f"response larger than {MAX_RESPONSE_BYTES} bytes")
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def _transport_reason(exc: Exception, timeout: float) -> str:
+    if isinstance(exc, requests.exceptions.Timeout):
+        return f"the target did not answer within {timeout:g} s"
+    if isinstance(exc, requests.exceptions.ConnectionError):
+        text = str(exc)
+        if "refused" in text.lower():
+            return "connection refused by the target"
+        if "reset" in text.lower() or "aborted" in text.lower():
+            return "the target reset the connection"
+        return f"cannot connect to the target: {text[:200]}"
+    return f"HTTP failure: {str(exc)[:200]}"

@@ -1,0 +1,305 @@
+"""The run context: everything a check needs to act on and observe a target through the
+port's own operations (never through the reference target's database).
+
+It logs in the agent and the owner, subscribes to the owner's notifications, creates and
+marks the suite's own tickets (owned by the owner user), turns a drawn example into a real
+call, observes tickets, messages, attachments and notifications, and runs a check's
+examples under Hypothesis with the profile's budget and the run's seed.
+"""
+
+from __future__ import annotations
+
+import base64
+import zlib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from hypothesis import HealthCheck, Phase, given, seed, settings
+from hypothesis import strategies as st
+from hypothesis.errors import FlakyFailure
+
+from conformance.contract import Contract
+from conformance.suite.client import Recorder, Reply, TargetClient, TargetError
+from conformance.suite.config import SuiteConfig
+from conformance.suite.registry import CheckFailed
+
+NEW_TICKET_MESSAGE = 2
+GARBAGE_SESSION = "not-a-session-key-0000000000000000"
+UNKNOWN_TEMPLATE = "987654321"
+# Fields read with getTicket: the documented ones the suite relies on.
+TICKET_FIELDS = ["ticket.id", "ticket.title", "ticket.created_at", "ticket.category",
+                 "ticket.status", "ticket.closed_at", "ticket.priority", "ticket.cust_id"]
+MESSAGE_FIELDS = ["message.id", "message.body", "message.html_body", "message.slevel"]
+
+
+@dataclass
+class Ticket:
+    fields: dict[str, str]
+    message_ids: list[str]
+
+
+@dataclass
+class Message:
+    fields: dict[str, str]
+    attachments: list[dict[str, str]]
+
+
+@dataclass
+class Prepared:
+    """An example made concrete: the call's parameters and what the target must hold."""
+
+    operation: str
+    params: dict[str, Any]
+    ticket_id: str
+    attachment_ids: list[str]  # distinct, in order
+    attachment_bytes: dict[str, bytes]
+    expected_errors: set[str] = field(default_factory=set)
+
+
+def text(value: Any) -> str:
+    """A string field as the contract carries it: absent/empty content is ''."""
+    return "" if value is None else str(value)
+
+
+def items(value: Any) -> list[Any]:
+    return list((value or {}).get("item") or [])
+
+
+class RunContext:
+    def __init__(self, config: SuiteConfig, contract: Contract, client: TargetClient,
+                 recorder: Recorder, capture: Any = None) -> None:
+        self.config = config
+        self.contract = contract
+        self.client = client
+        self.recorder = recorder
+        self.capture = capture
+        self.created_tickets: list[str] = []
+        self.created_attachments: list[str] = []
+        self.session_keys: list[str] = []
+        self.example: dict[str, Any] | None = None
+        self.replay_example: Any = None  # set by `conformance replay`: run just this one
+        self.inputs: list[dict[str, Any]] = []  # every subject example, for the report
+        self._pool: dict[str, str] = {}
+        self._logged_out: str | None = None
+        self.agent_key = ""
+        self.owner_key = ""
+        self.notification_key = ""
+
+    # set-up ------------------------------------------------------------------------------
+    def setup(self) -> None:
+        """Log in both users and subscribe to the owner's notifications."""
+        self.agent_key = self.login(self.config.user, self.config.password, "agent")
+        self.owner_key = self.login(self.config.owner_user, self.config.owner_password,
+                                    "owner")
+        self.subscribe()
+
+    def login(self, user: str, password: str, who: str) -> str:
+        reply = self.client.call("login", "setup", userName=user, password=password)
+        if not reply.ok or not reply.data.get("sessionKey"):
+            raise TargetError(f"cannot log in as the {who} user {user!r}: "
+                              f"{_describe(reply)}")
+        key = str(reply.data["sessionKey"])
+        self.session_keys.append(key)
+        return key
+
+    def subscribe(self) -> None:
+        reply = self.client.call("allocUserNotifications", "setup", sessionKey=self.owner_key,
+                                 source="conformance-suite")
+        if not reply.ok:
+            raise TargetError(f"allocUserNotifications failed: {_describe(reply)}")
+        self.notification_key = str(reply.data.get("notificationKey") or "")
+        self.session_keys.append(self.notification_key)
+
+    def logged_out_key(self) -> str:
+        if self._logged_out is None:
+            key = self.login(self.config.user, self.config.password, "agent")
+            self.expect_ok(self.client.call("logout", "setup", sessionKey=key), "logout")
+            self._logged_out = key
+        return self._logged_out
+
+    def expect_ok(self, reply: Reply, what: str) -> Reply:
+        """A set-up or observation call must succeed, or the check cannot judge: error."""
+        if not reply.ok:
+            raise TargetError(f"{what} failed: {_describe(reply)}")
+        return reply
+
+    # tickets -----------------------------------------------------------------------------
+    def new_ticket(self, title: str = "") -> str:
+        label = f"[conformance-suite seed {self.config.seed}] {title}".strip()
+        reply = self.expect_ok(self.client.call(
+            "newTicket", "setup", sessionKey=self.agent_key, title=label, sLevel="2",
+            categoryId=self.config.category, priorityId="-1", owner=self.config.owner_id,
+            customers={}, extraFields={}, sendNotification=False), "newTicket")
+        ticket_id = text(reply.data.get("ticketId"))
+        if not ticket_id:
+            raise TargetError("newTicket returned no ticketId")
+        self.created_tickets.append(ticket_id)
+        return ticket_id
+
+    def ticket_with_status(self, status: str) -> str:
+        """The suite's pool ticket, set to ``status`` (a setTicket verb) right now."""
+        if status not in self._pool:
+            self._pool[status] = self.new_ticket(f"status {status}")
+        self.set_status(self._pool[status], status)
+        return self._pool[status]
+
+    def set_status(self, ticket_id: str, status: str) -> None:
+        self.expect_ok(self.client.call(
+            "setTicket", "setup", sessionKey=self.agent_key, ticketId=ticket_id,
+            ticketValues={"item": [{"field": "ticket.status", "value": status}]}),
+            f"setTicket status {status!r}")
+
+    def ticket(self, ticket_id: str) -> Ticket:
+        reply = self.expect_ok(self.client.call(
+            "getTicket", sessionKey=self.agent_key, ticketId=ticket_id,
+            ticketFields={"item": TICKET_FIELDS}), f"getTicket {ticket_id}")
+        fields = {text(i.get("field")): text(i.get("value"))
+                  for i in items(reply.data.get("ticketResult"))}
+        return Ticket(fields, [text(i) for i in items(reply.data.get("messageIds"))])
+
+    # messages and attachments ------------------------------------------------------------
+    def message(self, message_id: str) -> Message:
+        reply = self.expect_ok(self.client.call(
+            "getMessage", sessionKey=self.agent_key, messageId=message_id,
+            messageField={"item": MESSAGE_FIELDS}), f"getMessage {message_id}")
+        fields = {text(i.get("field")): text(i.get("value"))
+                  for i in items(reply.data.get("messageResult"))}
+        infos = [{k: text(v) for k, v in i.items()}
+                 for i in items(reply.data.get("attachmentInfo"))]
+        return Message(fields, infos)
+
+    def attachment(self, attachment_id: str, key: str) -> bytes:
+        reply = self.expect_ok(self.client.call(
+            "getAttachment", sessionKey=self.agent_key, attachmentId=attachment_id,
+            attachmentKey=key), f"getAttachment {attachment_id}")
+        return base64.b64decode(text(reply.data.get("data")))
+
+    def upload(self, spec: dict[str, Any]) -> tuple[str, bytes]:
+        data = base64.b64decode(spec["data"])
+        reply = self.expect_ok(self.client.call(
+            "addAttachment", "setup", sessionKey=self.agent_key, attachmentName=spec["name"],
+            contentType=spec["content_type"], data=data), "addAttachment")
+        attachment_id = text(reply.data.get("attachmentId"))
+        self.created_attachments.append(attachment_id)
+        return attachment_id, data
+
+    def owner_notifications(self) -> list[dict[str, Any]]:
+        """What the owner was notified of since the last look."""
+        reply = self.expect_ok(self.client.call(
+            "getUserNotifications", sessionKey=self.owner_key,
+            notificationKey=self.notification_key), "getUserNotifications")
+        return [dict(i) for i in items(reply.data.get("userNotifications"))]
+
+    # examples ----------------------------------------------------------------------------
+    def prepare(self, example: dict[str, Any]) -> Prepared:
+        """Create what the example needs on the target and build the call parameters."""
+        expected: set[str] = set()
+        session = self.session_for(example["session"], expected)
+        ticket_id = self.ticket_for(example, expected)
+        slevel = example["slevel"]
+        if slevel not in ("1", "2"):
+            expected.add("10")
+        ids, data = self.attachments_for(example["attachments"], expected)
+        variant = example["variant"]
+        params: dict[str, Any] = {"sessionKey": session, "messageBody": example["body"],
+                                  "ticketId": ticket_id, "sLevel": slevel,
+                                  "attachmentIds": {"item": ids} if ids else {},
+                                  "sendNotification": example["notify"]}
+        if variant > 1:
+            template = {"none": "0", "existing": self.config.reply_template,
+                        "unknown": UNKNOWN_TEMPLATE}[example["template"]]
+            if example["template"] == "unknown":
+                expected.add("*")  # undocumented: any documented non-zero code
+            mail = example["mail"]
+            params.update(replyTemplateId=template,
+                          To={"item": mail["to"]} if mail["to"] else {},
+                          Cc={"item": mail["cc"]} if mail["cc"] else {},
+                          Bcc={"item": mail["bcc"]} if mail["bcc"] else {})
+        if variant == 3:
+            params["htmlMessageBody"] = example["html_body"]
+        operation = {1: "addMessage", 2: "addMessage2", 3: "addMessage3"}[variant]
+        distinct = list(dict.fromkeys(i for i in ids if i in data))
+        return Prepared(operation, params, ticket_id, distinct, data, expected)
+
+    def session_for(self, kind: str, expected: set[str]) -> str:
+        if kind == "valid":
+            return self.agent_key
+        expected.add("5")
+        return {"garbage": GARBAGE_SESSION, "empty": ""}.get(kind) or self.logged_out_key()
+
+    def ticket_for(self, example: dict[str, Any], expected: set[str]) -> str:
+        kind, _, value = example["ticket"].partition(":")
+        if kind == "own":
+            return self.ticket_with_status(example["status"])
+        expected.add("13")
+        return value
+
+    def attachments_for(self, specs: list[dict[str, Any]], expected: set[str]
+                        ) -> tuple[list[str], dict[str, bytes]]:
+        ids: list[str] = []
+        data: dict[str, bytes] = {}
+        uploaded: list[str] = []
+        for spec in specs:
+            if spec["kind"] == "new":
+                attachment_id, raw = self.upload(spec)
+                uploaded.append(attachment_id)
+                data[attachment_id] = raw
+                ids.append(attachment_id)
+            elif spec["kind"] == "repeat" and uploaded:
+                ids.append(uploaded[min(spec["index"], len(uploaded) - 1)])
+            elif spec["kind"] == "unknown":
+                expected.add("16")
+                ids.append(spec["id"])
+        return ids, data
+
+    def send(self, prepared: Prepared, role: str = "subject") -> Reply:
+        return self.client.call(prepared.operation, role, **prepared.params)
+
+    def run_examples(self, check_id: str, strategy: st.SearchStrategy[Any],
+                     body: Callable[[Any], None], max_examples: int | None = None) -> int:
+        """Run ``body`` on examples drawn from ``strategy``; a failure is shrunk to a
+        minimal example whose exchanges stay in the recorder."""
+        count = 0
+        aborted: list[TargetError] = []
+
+        def test(example: Any) -> None:
+            nonlocal count
+            if aborted:
+                return
+            count += 1
+            self.example = example
+            self.recorder.begin()
+            if isinstance(example, dict) and "variant" in example:
+                self.inputs.append(example)
+            try:
+                body(example)
+            except TargetError as exc:
+                aborted.append(exc)
+
+        if self.replay_example is not None:
+            strategy, max_examples = st.just(self.replay_example), 1
+        runner = settings(
+            max_examples=max_examples or self.config.profile.max_examples,
+            deadline=None, database=None, print_blob=False, report_multiple_bugs=False,
+            suppress_health_check=list(HealthCheck),
+            phases=(Phase.explicit, Phase.reuse, Phase.generate, Phase.shrink),
+        )(seed(self.seed_for(check_id))(given(strategy)(test)))
+        try:
+            runner()
+        except FlakyFailure as exc:
+            first = exc.exceptions[0] if exc.exceptions else exc
+            raise CheckFailed(f"{first} (the failure did not reproduce on a re-run: "
+                              "the target is not deterministic here)") from None
+        if aborted:
+            raise aborted[0]
+        return count
+
+    def seed_for(self, check_id: str) -> int:
+        return zlib.crc32(f"{self.config.seed}:{check_id}".encode())
+
+
+def _describe(reply: Reply) -> str:
+    if reply.fault is not None:
+        return f"SOAP Fault {reply.fault.code}: {reply.fault.string}"
+    return f"errorCode {reply.error_code}"

@@ -1,0 +1,113 @@
+"""Running one check and recording its outcome: status, example count, duration, and for a
+failure the minimal example with its request and response envelopes (redacted) and the
+command that replays it."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from conformance import soap
+from conformance.suite.client import Exchange, TargetError
+from conformance.suite.context import RunContext
+from conformance.suite.registry import Check, CheckFailed, CheckSkipped
+
+PASSED, FAILED, SKIPPED, ERROR = "passed", "failed", "skipped", "error"
+
+
+@dataclass
+class Outcome:
+    id: str
+    title: str
+    level: str
+    family: str
+    conformance_class: str
+    clause: str
+    status: str = PASSED
+    examples: int = 0
+    duration_s: float = 0.0
+    reason: str | None = None
+    failure: dict[str, Any] | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["class"] = data.pop("conformance_class")
+        return data
+
+
+@dataclass
+class Redactor:
+    """Replaces every secret (passwords, session and notification keys) by a marker."""
+
+    secrets: list[str] = field(default_factory=list)
+    marker: str = "[REDACTED]"
+
+    def add(self, *values: str) -> None:
+        self.secrets.extend(v for v in values if v and v not in self.secrets)
+
+    def text(self, value: str) -> str:
+        for secret in sorted(self.secrets, key=len, reverse=True):
+            value = value.replace(secret, self.marker)
+        return value
+
+    def deep(self, value: Any) -> Any:
+        if isinstance(value, str):
+            return self.text(value)
+        if isinstance(value, dict):
+            return {k: self.deep(v) for k, v in value.items()}
+        if isinstance(value, list | tuple):
+            return [self.deep(v) for v in value]
+        return value
+
+
+def run_check(ctx: RunContext | None, check: Check, setup_error: str | None,
+              replay_command: str) -> Outcome:
+    outcome = Outcome(check.id, check.title, check.level, check.family,
+                      check.conformance_class, check.clause)
+    if ctx is None:
+        outcome.status, outcome.reason = ERROR, setup_error or "no run context"
+        return outcome
+    started = time.perf_counter()
+    ctx.example = None
+    try:
+        outcome.examples = int(check.run(ctx))
+    except CheckFailed as exc:
+        outcome.status = FAILED
+        outcome.failure = failure_record(ctx, str(exc), replay_command)
+    except CheckSkipped as exc:
+        outcome.status, outcome.reason = SKIPPED, str(exc)
+    except TargetError as exc:
+        outcome.status, outcome.reason = ERROR, str(exc)
+    except Exception as exc:  # a defect of the check itself: report it, keep running
+        outcome.status = ERROR
+        outcome.reason = f"internal error of the suite: {type(exc).__name__}: {exc}"
+    outcome.duration_s = round(time.perf_counter() - started, 3)
+    return outcome
+
+
+def failure_record(ctx: RunContext, message: str, replay_command: str) -> dict[str, Any]:
+    exchanges = list(ctx.recorder.current)
+    subject = next((e for e in reversed(exchanges) if e.role == "subject"),
+                   exchanges[-1] if exchanges else None)
+    return {
+        "message": message,
+        "example": ctx.example,
+        "operation": subject.operation if subject else None,
+        "request": _envelope(subject.request) if subject else None,
+        "response": _envelope(subject.response) if subject else None,
+        "http_status": subject.status if subject else None,
+        "exchanges": [_exchange(e) for e in exchanges],
+        "replay": replay_command,
+    }
+
+
+def _envelope(data: bytes) -> str:
+    return soap.pretty(data) if data else ""
+
+
+def _exchange(exchange: Exchange) -> dict[str, Any]:
+    return {"operation": exchange.operation, "role": exchange.role,
+            "http_status": exchange.status, "elapsed_ms": round(exchange.elapsed_ms, 2),
+            "request": _envelope(exchange.request), "response": _envelope(exchange.response),
+            "error": exchange.error}

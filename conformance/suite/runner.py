@@ -1,0 +1,139 @@
+"""A whole run, as ``conformance run`` does it: start the embedded reference target (and
+the SMTP capture) when no endpoint is given, check the configuration and reach the target
+before anything else, run the pytest suite in-process, and stop what was started.
+
+Exceptions of type :class:`RunError` carry the exit code of PRODUCT.md (2 configuration,
+3 unreachable) and one readable line.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import tempfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from conformance.contract import ContractError, load_contract
+from conformance.suite import test_conformance
+from conformance.suite.client import ClientConfig, Recorder, TargetClient, TargetError
+from conformance.suite.config import REFERENCE_OWNER, REFERENCE_USER, SuiteConfig
+from conformance.suite.context import RunContext
+from conformance.suite.plugin import SuiteState
+from conformance.suite.registry import select
+
+EXIT_USAGE, EXIT_UNREACHABLE = 2, 3
+
+
+class RunError(Exception):
+    def __init__(self, message: str, exit_code: int) -> None:
+        super().__init__(message)
+        self.exit_code = exit_code
+
+
+class _Injection:
+    """Hands the prepared state to the plugin (looked up as ``conformance-run``)."""
+
+    __name__ = "conformance-run"
+
+    def __init__(self, state: SuiteState) -> None:
+        self.state = state
+
+
+@dataclass
+class Embedded:
+    target: Any
+    capture: Any
+
+
+@contextlib.contextmanager
+def embedded_target(faults: list[str]) -> Iterator[Embedded]:
+    """The reference target on a free loopback port, mailing to a capture server."""
+    from conformance.reference import ReferenceTarget, TargetConfig
+    from conformance.reference.faults import UnknownFault
+    from conformance.suite.smtp_capture import SmtpCapture
+
+    capture = SmtpCapture().start()
+    try:
+        try:
+            target = ReferenceTarget(TargetConfig(smtp=capture.address, faults=faults))
+        except UnknownFault as exc:
+            raise RunError(str(exc), EXIT_USAGE) from None
+        with target:
+            yield Embedded(target, capture)
+    finally:
+        capture.stop()
+
+
+def embedded_config(config: SuiteConfig, endpoint: str) -> SuiteConfig:
+    config.endpoint = endpoint
+    config.user, config.password = config.user or REFERENCE_USER[0], (
+        config.password or REFERENCE_USER[1])
+    config.owner_user = config.owner_user or REFERENCE_OWNER[0]
+    config.owner_password = config.owner_password or REFERENCE_OWNER[1]
+    config.owner_id = config.owner_id or REFERENCE_OWNER[2]
+    config.embedded = True
+    if config.client is None:
+        config.client = ClientConfig(endpoint)
+    config.client.endpoint = endpoint
+    return config
+
+
+def prepare(config: SuiteConfig, capture: Any = None) -> SuiteState:
+    """Check the configuration and reach the target; the state the plugin will use."""
+    missing = [flag for flag, value in (
+        ("--user", config.user), ("--password", config.password),
+        ("--owner-user", config.owner_user), ("--owner-password", config.owner_password),
+        ("--owner-id", config.owner_id)) if not value]
+    if missing:
+        raise RunError(f"missing {', '.join(missing)} (give the options or the "
+                       "CONFORMANCE_* environment variables)", EXIT_USAGE)
+    try:
+        select(config.checks)
+    except KeyError as exc:
+        raise RunError(str(exc.args[0]), EXIT_USAGE) from None
+    try:
+        contract = load_contract(config.wsdl)
+    except ContractError as exc:
+        raise RunError(str(exc), EXIT_USAGE) from None
+    state = SuiteState(config=config, capture=capture)
+    state.redactor.add(*config.secrets())
+    recorder = Recorder()
+    try:
+        client = TargetClient(contract, config.client or ClientConfig(config.endpoint),
+                              recorder)
+        ctx = RunContext(config, contract, client, recorder, capture)
+        ctx.setup()
+    except TargetError as exc:
+        code = EXIT_USAGE if "cannot log in" in str(exc) else EXIT_UNREACHABLE
+        raise RunError(f"{config.endpoint}: {exc}", code) from None
+    except Exception as exc:  # e.g. requests' InvalidURL/MissingSchema for a wrong URL
+        raise RunError(f"cannot use endpoint {config.endpoint!r}: {exc}", EXIT_USAGE
+                       ) from None
+    state.context = ctx
+    state.redactor.add(*ctx.session_keys)
+    return state
+
+
+def run_pytest(state: SuiteState, report_dir: Path, quiet: bool = True) -> int:
+    """Run the suite's tests in this process; returns pytest's exit code."""
+    report_dir.mkdir(parents=True, exist_ok=True)
+    results_path = report_dir / "results.json"
+    state.target_info["results_path"] = str(results_path)
+    with tempfile.TemporaryDirectory() as tmp:
+        ini = Path(tmp) / "pytest.ini"
+        ini.write_text("[pytest]\n", encoding="utf-8")
+        args = [
+            str(Path(test_conformance.__file__)), "-c", str(ini), "--rootdir", tmp,
+            "-p", "no:cacheprovider", "-p", "no:randomly",
+            f"--junitxml={report_dir / 'junit.xml'}", "-o", "junit_family=xunit2",
+            "-o", "junit_suite_name=addmessage-conformance",
+            f"--html={report_dir / 'report.html'}", "--self-contained-html",
+            f"--results-json={results_path}",
+            "-qq" if quiet else "-v", "--no-header", "-rN", "-W", "ignore::DeprecationWarning",
+            "-W", "ignore::pytest.PytestAssertRewriteWarning",
+        ]
+        return int(pytest.main(args, plugins=[_Injection(state)]))

@@ -1,0 +1,22 @@
+"""The conformance suite as pytest tests: one test per selected check (see plugin.py)."""
+
+from __future__ import annotations
+
+import pytest
+
+from conformance.suite.outcome import ERROR, FAILED, SKIPPED
+from conformance.suite.plugin import SuiteState, execute
+
+
+def test_check(check_id: str, conformance_state: SuiteState, request: pytest.FixtureRequest
+               ) -> None:
+    outcome = execute(conformance_state, check_id)
+    request.node.conformance_outcome = outcome
+    if outcome.status == FAILED:
+        assert outcome.failure is not None
+        pytest.fail(f"{check_id}: {outcome.failure['message']}\n"
+                    f"replay: {outcome.failure['replay']}", pytrace=False)
+    if outcome.status == SKIPPED:
+        pytest.skip(f"{check_id}: {outcome.reason}")
+    if outcome.status == ERROR:
+        pytest.fail(f"{check_id}: ERROR: {outcome.reason}", pytrace=False)
