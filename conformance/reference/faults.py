@@ -23,7 +23,7 @@ CATALOGUE: tuple[FaultSpec, ...] = (
               ("AM-STATUS",)),
     FaultSpec("status-msg2-closes", "addMessage2 also closes the ticket it adds to",
               ("AM-STATUS",)),
-    FaultSpec("ticket-priority-reset", "adding a message resets the ticket priority to default",
+    FaultSpec("ticket-priority-escalated", "adding a message escalates the ticket priority",
               ("AM-TICKET-FIELDS",)),
     FaultSpec("notify-when-false", "the owner is notified although sendNotification is false",
               ("AM-NOTIFY-FALSE",)),

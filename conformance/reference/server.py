@@ -52,6 +52,7 @@ class ReferenceTarget:
             max_request_body_size=self.config.max_request_bytes + 1024 * 1024,
             clear_untrusted_proxy_headers=True)
         self._thread: threading.Thread | None = None
+        self._closed = False
 
     @property
     def endpoint(self) -> str:
@@ -75,13 +76,29 @@ class ReferenceTarget:
         return self
 
     def close(self) -> None:
+        """Stop serving, including open keep-alive connections, stop the worker threads and
+        close the store. Idempotent."""
+        if self._closed:
+            return
+        self._closed = True
         try:
-            self.server.close()
+            thread, self._thread = self._thread, None
+            if thread is not None and thread.is_alive():
+                # Sockets must be closed by the loop's own thread; an emptied map ends it.
+                self.server.trigger.pull_trigger(self._close_sockets)
+                thread.join(timeout=5)
+            else:
+                self._close_sockets()
+            self.server.task_dispatcher.shutdown()
         finally:
-            if self._thread is not None:
-                self._thread.join(timeout=5)
-                self._thread = None
-        self.store.close()
+            self.store.close()
+
+    def _close_sockets(self) -> None:
+        channels = [d for d in list(self.server._map.values())
+                    if d is not self.server and d is not self.server.trigger]
+        self.server.close()  # the listening socket and the trigger
+        for channel in channels:
+            channel.handle_close()
 
     def __enter__(self) -> ReferenceTarget:
         return self.start()

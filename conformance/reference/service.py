@@ -493,8 +493,8 @@ class TicketService:
             sets.append("status = 'open'")
         if self.fault("status-msg2-closes") and variant == 2:
             sets.append("status = 'closed'")
-        if self.fault("ticket-priority-reset"):
-            sets.append("priority = '1'")
+        if self.fault("ticket-priority-escalated"):
+            sets.append("priority = '2'")
         self.store.run(f"UPDATE tickets SET {', '.join(sets)} WHERE id = ?", *params,
                        ticket["id"])
 

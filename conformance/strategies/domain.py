@@ -127,6 +127,43 @@ def add_message(
     })
 
 
+# A body with every kind of character that implementations get wrong, past 1000 characters.
+SINK_BODY = ("  <b>Tom & \"Jerry\"</b> &amp; ]]> \r\n\tline two\r\nbare CR\rend \U0001f600 "
+             "\U0001d11e \u05e9\u05dc\u05d5\u05dd e\u0301 \u202e\u0085 " + "lorem ipsum " * 90
+             + " tail  ")
+SINK_DATA = base64.b64encode(b"line1\r\nline2\n\x00\xff" + bytes(range(256))).decode()
+
+
+# (variant, status) pairs of the fixed examples: every variant, every status, and the
+# deprecated addMessage on both statuses.
+SYSTEMATIC = ((1, "close"), (1, "open"), (2, "open"), (3, "close"), (2, "close"))
+
+
+def systematic(variants: tuple[int, ...] = VARIANTS, **overrides: Any) -> list[dict[str, Any]]:
+    """Fixed examples that cover every variant and status with a hostile body, two
+    attachments (one repeated) and both sLevels; a quick run with few generated examples
+    still meets each of these once. ``overrides`` replace fields of every example."""
+    examples = []
+    for n, (variant, status) in enumerate(SYSTEMATIC[:4] if variants == VARIANTS
+                                          else SYSTEMATIC):
+        if variant in variants:
+            example = {
+                "variant": variant, "session": "valid", "ticket": "own", "status": status,
+                "slevel": VALID_SLEVELS[n % 2],
+                "attachments": [
+                    {"kind": "new", "name": "one.txt", "content_type": "text/plain",
+                     "data": SINK_DATA},
+                    {"kind": "new", "name": "two.bin", "content_type": "application/pdf",
+                     "data": base64.b64encode(b"%PDF-1.4\r\n").decode()},
+                    {"kind": "repeat", "index": 0}],
+                "notify": bool(n % 2), "body": SINK_BODY, "html_body": "<p>Hello <b>\u00e6</b></p>",
+                "template": "none", "mail": {"to": [], "cc": [], "bcc": []},
+            }
+            example.update(overrides)
+            examples.append(example)
+    return examples
+
+
 def invalid_session() -> st.SearchStrategy[str]:
     return st.sampled_from(SESSION_KINDS_INVALID)
 

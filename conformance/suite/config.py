@@ -22,7 +22,7 @@ class Profile:
 
 
 PROFILES = {
-    "quick": Profile("quick", 4, 4, 10, 2, 8, 4),
+    "quick": Profile("quick", 3, 4, 10, 2, 8, 3),
     "standard": Profile("standard", 25, 8, 25, 8, 20, 12),
     "thorough": Profile("thorough", 150, 8, 200, 40, 40, 60),
 }

@@ -25,6 +25,10 @@ from conformance.suite.config import SuiteConfig
 from conformance.suite.registry import CheckFailed
 
 NEW_TICKET_MESSAGE = 2
+# The simplest value of each example field, for simplifying a failing fixed example.
+SIMPLEST: dict[str, Any] = {"attachments": [], "body": "", "html_body": "", "notify": False,
+                            "slevel": "1", "template": "none",
+                            "mail": {"to": [], "cc": [], "bcc": []}}
 GARBAGE_SESSION = "not-a-session-key-0000000000000000"
 UNKNOWN_TEMPLATE = "987654321"
 # Fields read with getTicket: the documented ones the suite relies on.
@@ -78,6 +82,7 @@ class RunContext:
         self.created_attachments: list[str] = []
         self.session_keys: list[str] = []
         self.example: dict[str, Any] | None = None
+        self.examples_run = 0  # across checks; a failed check's count is the difference
         self.replay_example: Any = None  # set by `conformance replay`: run just this one
         self.inputs: list[dict[str, Any]] = []  # every subject example, for the report
         self._pool: dict[str, str] = {}
@@ -257,9 +262,66 @@ class RunContext:
         return self.client.call(prepared.operation, role, **prepared.params)
 
     def run_examples(self, check_id: str, strategy: st.SearchStrategy[Any],
-                     body: Callable[[Any], None], max_examples: int | None = None) -> int:
+                     body: Callable[[Any], None], max_examples: int | None = None,
+                     fixed: list[Any] | None = None) -> int:
         """Run ``body`` on examples drawn from ``strategy``; a failure is shrunk to a
-        minimal example whose exchanges stay in the recorder."""
+        minimal example whose exchanges stay in the recorder. Then run the ``fixed``
+        examples (systematic coverage that a small budget may not reach by chance)."""
+        count = self._generated(check_id, strategy, body, max_examples)
+        if self.replay_example is not None:
+            return count
+        for example in fixed or []:
+            count += 1
+            try:
+                self._run_one(body, example)
+            except CheckFailed:
+                _minimal, message = self.simplify(body, example)  # its exchanges stay
+                raise CheckFailed(f"{message} (found by a fixed example, then simplified)"
+                                  ) from None
+        return count
+
+    def _run_one(self, body: Callable[[Any], None], example: Any) -> None:
+        self.example = example
+        self.examples_run += 1
+        self.recorder.begin()
+        self.note_input(example)
+        body(example)
+
+    def simplify(self, body: Callable[[Any], None], example: Any) -> tuple[Any, str]:
+        """Greedily simplify a failing fixed example, field by field, keeping each
+        simplification that still fails; returns it with its failure message."""
+        message = ""
+
+        def fails(candidate: Any) -> bool:
+            nonlocal message
+            try:
+                self._run_one(body, candidate)
+            except CheckFailed as exc:
+                message = str(exc)
+                return True
+            return False
+
+        fails(example)
+        inner = example[0] if isinstance(example, tuple | list) else example
+        if not isinstance(inner, dict):
+            return example, message
+
+        def wrap(d: dict[str, Any]) -> Any:
+            return (d, *example[1:]) if isinstance(example, tuple | list) else d
+
+        current = dict(inner)
+        for key, simplest in SIMPLEST.items():
+            if key in current and current[key] != simplest:
+                if fails(wrap({**current, key: simplest})):
+                    current[key] = simplest
+        while len(current.get("body", "")) > 1 and fails(
+                wrap({**current, "body": current["body"][: len(current["body"]) // 2]})):
+            current["body"] = current["body"][: len(current["body"]) // 2]
+        fails(wrap(current))
+        return wrap(current), message
+
+    def _generated(self, check_id: str, strategy: st.SearchStrategy[Any],
+                   body: Callable[[Any], None], max_examples: int | None) -> int:
         count = 0
         aborted: list[TargetError] = []
 
@@ -268,10 +330,10 @@ class RunContext:
             if aborted:
                 return
             count += 1
+            self.examples_run += 1
             self.example = example
             self.recorder.begin()
-            if isinstance(example, dict) and "variant" in example:
-                self.inputs.append(example)
+            self.note_input(example)
             try:
                 body(example)
             except TargetError as exc:
@@ -294,6 +356,13 @@ class RunContext:
         if aborted:
             raise aborted[0]
         return count
+
+    def note_input(self, example: Any) -> None:
+        """Keep addMessage-family examples (also inside tuples) for the input-mix report."""
+        if isinstance(example, tuple | list) and example:
+            example = example[0]
+        if isinstance(example, dict) and "variant" in example:
+            self.inputs.append(example)
 
     def seed_for(self, check_id: str) -> int:
         return zlib.crc32(f"{self.config.seed}:{check_id}".encode())

@@ -70,9 +70,11 @@ def run_check(ctx: RunContext | None, check: Check, setup_error: str | None,
         return outcome
     started = time.perf_counter()
     ctx.example = None
+    examples_before = ctx.examples_run
     try:
         outcome.examples = int(check.run(ctx))
     except CheckFailed as exc:
+        outcome.examples = ctx.examples_run - examples_before
         outcome.status = FAILED
         outcome.failure = failure_record(ctx, str(exc), replay_command)
     except CheckSkipped as exc:

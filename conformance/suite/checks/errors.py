@@ -23,11 +23,11 @@ def _expect_code(reply: Reply, code: str, why: str) -> None:
 
 
 def _error_check(ctx: RunContext, check_id: str, strategy: st.SearchStrategy[Any],
-                 code: str, why: str) -> int:
+                 code: str, why: Any, fixed: list[dict[str, Any]]) -> int:
     def body(example: dict) -> None:
         _expect_code(ctx.send(ctx.prepare(example)), code, why(example))
 
-    return ctx.run_examples(check_id, strategy, body)
+    return ctx.run_examples(check_id, strategy, body, fixed=fixed)
 
 
 @check("AM-ERR-SESSION", "An invalid, empty or logged-out session key gets errorCode 5",
@@ -36,7 +36,9 @@ def _error_check(ctx: RunContext, check_id: str, strategy: st.SearchStrategy[Any
 def bad_session(ctx: RunContext) -> int:
     return _error_check(ctx, "AM-ERR-SESSION",
                         domain.add_message(session=domain.invalid_session()), "5",
-                        lambda e: f"a {e['session']} session key")
+                        lambda e: f"a {e['session']} session key",
+                        [e for kind in domain.SESSION_KINDS_INVALID
+                         for e in domain.systematic(session=kind)[:2]])
 
 
 @check("AM-ERR-TICKET", "An unknown or malformed ticket id gets errorCode 13",
@@ -44,14 +46,17 @@ def bad_session(ctx: RunContext) -> int:
 def bad_ticket(ctx: RunContext) -> int:
     return _error_check(ctx, "AM-ERR-TICKET",
                         domain.add_message(ticket=domain.invalid_ticket()), "13",
-                        lambda e: f"the ticket id {e['ticket'].partition(':')[2]!r}")
+                        lambda e: f"the ticket id {e['ticket'].partition(':')[2]!r}",
+                        domain.systematic(ticket="unknown:987654321")[:2]
+                        + domain.systematic(ticket="malformed:abc")[2:])
 
 
 @check("AM-ERR-SLEVEL", "An sLevel other than 1 or 2 gets errorCode 10",
        clause="Error codes: 10 InvalidSLevel; addMessage: sLevel 1/2", family="errors")
 def bad_slevel(ctx: RunContext) -> int:
     return _error_check(ctx, "AM-ERR-SLEVEL", domain.add_message(slevel=domain.BAD_SLEVELS),
-                        "10", lambda e: f"sLevel {e['slevel']!r}")
+                        "10", lambda e: f"sLevel {e['slevel']!r}",
+                        domain.systematic(slevel="3")[::2] + domain.systematic(slevel="0")[1::2])
 
 
 @check("AM-ERR-ATTACHMENT", "An unknown attachment id gets errorCode 16",
@@ -59,7 +64,9 @@ def bad_slevel(ctx: RunContext) -> int:
 def bad_attachment(ctx: RunContext) -> int:
     return _error_check(ctx, "AM-ERR-ATTACHMENT",
                         domain.add_message(attachment_lists=domain.attachments(unknown=True)),
-                        "16", lambda e: "an unknown attachment id")
+                        "16", lambda e: "an unknown attachment id",
+                        domain.systematic(attachments=[*domain.systematic()[0]["attachments"],
+                                                       {"kind": "unknown", "id": "987654320"}]))
 
 
 INVALID_ANY = st.tuples(
@@ -100,4 +107,8 @@ def error_changes_nothing(ctx: RunContext) -> int:
         if notes:
             fail(f"{what}, yet the owner got {len(notes)} notification(s)")
 
-    return ctx.run_examples("AM-ERR-NO-CHANGE", INVALID_ANY, body)
+    fixed = (domain.systematic(notify=True, attachments=[
+        *domain.systematic()[0]["attachments"], {"kind": "unknown", "id": "987654320"}])
+             + domain.systematic(notify=True, slevel="0")[:2]
+             + domain.systematic(notify=True, session="logged_out")[:2])
+    return ctx.run_examples("AM-ERR-NO-CHANGE", INVALID_ANY, body, fixed=fixed)

@@ -13,8 +13,8 @@ from conformance.suite.registry import check
 
 
 def _new_message_notes(notes: list[dict[str, Any]], ticket_id: str) -> list[dict[str, Any]]:
-    return [n for n in notes
-            if str(n.get("type")) == str(NEW_TICKET_MESSAGE) and text(n.get("ticketId")) == ticket_id]
+    return [n for n in notes if str(n.get("type")) == str(NEW_TICKET_MESSAGE)
+            and text(n.get("ticketId")) == ticket_id]
 
 
 def _observe(ctx: RunContext, example: dict) -> tuple[str, int]:
@@ -35,7 +35,8 @@ def notified_once(ctx: RunContext) -> int:
             fail(f"the owner got {count} NewTicketMessage notifications for the ticket after "
                  f"{operation} with sendNotification=true (expected exactly 1)")
 
-    return ctx.run_examples("AM-NOTIFY-TRUE", domain.add_message(notify=st.just(True)), body)
+    return ctx.run_examples("AM-NOTIFY-TRUE", domain.add_message(notify=st.just(True)), body,
+                            fixed=domain.systematic(notify=True))
 
 
 @check("AM-NOTIFY-FALSE", "With sendNotification false, the owner gets no NewTicketMessage "
@@ -48,4 +49,5 @@ def not_notified(ctx: RunContext) -> int:
             fail(f"the owner got {count} NewTicketMessage notification(s) for the ticket "
                  f"after {operation} with sendNotification=false (expected none)")
 
-    return ctx.run_examples("AM-NOTIFY-FALSE", domain.add_message(notify=st.just(False)), body)
+    return ctx.run_examples("AM-NOTIFY-FALSE", domain.add_message(notify=st.just(False)),
+                            body, fixed=domain.systematic(notify=False))

@@ -31,6 +31,10 @@ BROKEN = st.tuples(
     st.integers(min_value=10, max_value=400),
 )
 
+# One of each mutation (and each dropped element) on a hostile, notifying example.
+FIXED = ([(domain.systematic(notify=True)[1], m, "sessionKey", 40) for m in MUTATIONS]
+         + [(domain.systematic(notify=True)[1], "drop-element", d, 40) for d in DROPPABLE[1:3]])
+
 
 def broken_request(ctx: RunContext, prepared: Prepared, mutation: str, drop: str,
                    cut: int) -> tuple[bytes, str | None]:
@@ -103,7 +107,7 @@ def broken_gets_fault(ctx: RunContext) -> int:
         ctx.ticket(prepared.ticket_id)  # still answering (an error here is reported)
 
     return ctx.run_examples("AM-ROBUST-FAULT", BROKEN, body,
-                            ctx.config.profile.robustness_examples)
+                            ctx.config.profile.robustness_examples, fixed=FIXED)
 
 
 @check("AM-ROBUST-NO-CHANGE", "A schema-invalid or malformed request changes nothing: no "
@@ -128,4 +132,4 @@ def broken_changes_nothing(ctx: RunContext) -> int:
                  f"changed or {len(notes)} notification(s) were sent")
 
     return ctx.run_examples("AM-ROBUST-NO-CHANGE", BROKEN, body,
-                            ctx.config.profile.robustness_examples)
+                            ctx.config.profile.robustness_examples, fixed=FIXED)

@@ -24,7 +24,8 @@ def status_unchanged(ctx: RunContext) -> int:
             fail(f"ticket.status was {before!r} before and {after!r} after "
                  f"{seen.prepared.operation}")
 
-    return ctx.run_examples("AM-STATUS", domain.add_message(), body)
+    return ctx.run_examples("AM-STATUS", domain.add_message(), body,
+                            fixed=domain.systematic())
 
 
 @check("AM-TICKET-FIELDS", "Adding a message leaves the ticket's other fields (title, "
@@ -42,4 +43,5 @@ def fields_unchanged(ctx: RunContext) -> int:
                 fail(f"{name} was {value!r} before and {after!r} after "
                      f"{seen.prepared.operation}")
 
-    return ctx.run_examples("AM-TICKET-FIELDS", domain.add_message(), body)
+    return ctx.run_examples("AM-TICKET-FIELDS", domain.add_message(), body,
+                            fixed=domain.systematic())
