@@ -59,10 +59,9 @@ def build_mail(
     mail["From"] = formataddr(("Service", SENDER))
     if recipients.to:
         mail["To"] = ", ".join(recipients.to)
-    if recipients.cc:
-        mail["Cc"] = ", ".join(recipients.cc)
-    if bcc_in_headers and recipients.bcc:  # fault "bcc-visible" only
-        mail["Bcc"] = ", ".join(recipients.bcc)
+    visible_cc = recipients.cc + (recipients.bcc if bcc_in_headers else [])
+    if visible_cc:  # fault "bcc-visible": Bcc recipients merged into the Cc header
+        mail["Cc"] = ", ".join(visible_cc)
     mail["Subject"] = subject
     mail["Message-ID"] = make_msgid(domain="reference-target.invalid")
     for name, value in extra_headers.items():

@@ -10,6 +10,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
+from waitress import wasyncore
 from waitress.server import create_server
 
 from conformance.contract import Contract, load_contract
@@ -90,15 +91,22 @@ class ReferenceTarget:
             else:
                 self._close_sockets()
             self.server.task_dispatcher.shutdown()
+            # Last: worker threads (and pull_trigger above) write to the trigger's pipe.
+            self.server.trigger.close()
         finally:
             self.store.close()
 
     def _close_sockets(self) -> None:
-        channels = [d for d in list(self.server._map.values())
-                    if d is not self.server and d is not self.server.trigger]
-        self.server.close()  # the listening socket and the trigger
-        for channel in channels:
-            channel.handle_close()
+        """Close the listening socket and every connection, and take the trigger out of
+        the loop's map (its pipe stays open until the workers are gone)."""
+        server = self.server
+        for dispatcher in list(server._map.values()):
+            if dispatcher is server.trigger:
+                dispatcher.del_channel()
+            elif dispatcher is server:
+                wasyncore.dispatcher.close(server)
+            else:
+                dispatcher.handle_close()
 
     def __enter__(self) -> ReferenceTarget:
         return self.start()

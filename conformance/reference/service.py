@@ -468,7 +468,7 @@ class TicketService:
         with self.store.transaction():
             self._local.next_id = int(
                 self.store.scalar("SELECT COALESCE(MAX(id), 0) + 1 FROM messages"))
-        time.sleep(0.002)
+        time.sleep(0.01)  # other work between the read and the write widens the window
 
     def racy_insert(self, columns: str, values: tuple[Any, ...]) -> int:
         next_id = int(self._local.next_id)

@@ -24,6 +24,8 @@ from conformance.suite.client import TargetError
 from conformance.suite.context import RunContext, text
 from conformance.suite.registry import CheckFailed, check
 
+PICK = st.integers(min_value=0, max_value=63)
+
 
 class TicketLifeCycle(RuleBasedStateMachine):
     """Drives the target and a model side by side; ``ctx`` is set on a per-run subclass."""
@@ -43,6 +45,12 @@ class TicketLifeCycle(RuleBasedStateMachine):
         self.ctx.recorder.begin()
         self.ctx.owner_notifications()
 
+    @staticmethod
+    def pick(choices: Any, index: int) -> str:
+        """The index-th of the sorted choices (modulo their number): a shrinkable pick."""
+        ordered = sorted(choices)
+        return str(ordered[index % len(ordered)])
+
     def log(self, step: str) -> None:
         self.steps.append(step)
         type(self).steps_run += 1
@@ -54,13 +62,13 @@ class TicketLifeCycle(RuleBasedStateMachine):
         self.log("login")
 
     @precondition(lambda self: len(self.sessions) > 1)
-    @rule(data=st.data())
-    def logout(self, data: st.DataObject) -> None:
+    @rule(pick=PICK)
+    def logout(self, pick: int) -> None:
         extra = sorted(k for k, valid in self.sessions.items() if valid
                        and k != self.ctx.agent_key)
         if not extra:
             return
-        key = data.draw(st.sampled_from(extra))
+        key = extra[pick % len(extra)]
         self.ctx.expect_ok(self.ctx.client.call("logout", "subject", sessionKey=key), "logout")
         self.sessions[key] = False
         self.log("logout")
@@ -75,9 +83,9 @@ class TicketLifeCycle(RuleBasedStateMachine):
         self.log(f"newTicket -> {ticket_id}")
 
     @precondition(lambda self: self.tickets)
-    @rule(data=st.data(), status=st.sampled_from(domain.STATUSES))
-    def set_status(self, data: st.DataObject, status: str) -> None:
-        ticket_id = data.draw(st.sampled_from(sorted(self.tickets)))
+    @rule(pick=PICK, status=st.sampled_from(domain.STATUSES))
+    def set_status(self, pick: int, status: str) -> None:
+        ticket_id = self.pick(self.tickets, pick)
         self.ctx.set_status(ticket_id, status)
         self.tickets[ticket_id]["status"] = self.ctx.ticket(ticket_id).fields.get(
             "ticket.status")
@@ -85,9 +93,9 @@ class TicketLifeCycle(RuleBasedStateMachine):
         self.log(f"setTicket {ticket_id} status={status}")
 
     @precondition(lambda self: self.tickets)
-    @rule(data=st.data(), title=st.text(alphabet="abcdefgh XYZ", min_size=1, max_size=20))
-    def set_title(self, data: st.DataObject, title: str) -> None:
-        ticket_id = data.draw(st.sampled_from(sorted(self.tickets)))
+    @rule(pick=PICK, title=st.text(alphabet="abcdefgh XYZ", min_size=1, max_size=20))
+    def set_title(self, pick: int, title: str) -> None:
+        ticket_id = self.pick(self.tickets, pick)
         self.ctx.expect_ok(self.ctx.client.call(
             "setTicket", "subject", sessionKey=self.ctx.agent_key, ticketId=ticket_id,
             ticketValues={"item": [{"field": "ticket.title", "value": title}]}), "setTicket")
@@ -102,15 +110,16 @@ class TicketLifeCycle(RuleBasedStateMachine):
         self.log(f"addAttachment -> {attachment_id}")
 
     @precondition(lambda self: self.tickets)
-    @rule(data=st.data(), variant=st.sampled_from(domain.VARIANTS),
+    @rule(pick=PICK, session=PICK, links=st.lists(PICK, max_size=2),
+          variant=st.sampled_from(domain.VARIANTS),
           body=xml_text(max_size=300), slevel=st.sampled_from(domain.VALID_SLEVELS),
           notify=st.booleans())
-    def add_message(self, data: st.DataObject, variant: int, body: str, slevel: str,
-                    notify: bool) -> None:
-        ticket_id = data.draw(st.sampled_from(sorted(self.tickets)))
-        key = data.draw(st.sampled_from(sorted(self.sessions)))
-        linked = data.draw(st.lists(st.sampled_from(self.attachments), max_size=2,
-                                    unique=True)) if self.attachments else []
+    def add_message(self, pick: int, session: int, links: list[int], variant: int, body: str,
+                    slevel: str, notify: bool) -> None:
+        ticket_id = self.pick(self.tickets, pick)
+        key = self.pick(self.sessions, session)
+        linked = list(dict.fromkeys(self.attachments[i % len(self.attachments)]
+                                    for i in links)) if self.attachments else []
         params: dict[str, Any] = {
             "sessionKey": key, "messageBody": body, "ticketId": ticket_id, "sLevel": slevel,
             "attachmentIds": {"item": linked} if linked else {}, "sendNotification": notify}
@@ -161,12 +170,36 @@ class TicketLifeCycle(RuleBasedStateMachine):
                  f"{-self.expected_notes} after: {history}")
 
 
+def scripted_life_cycle(machine: TicketLifeCycle) -> None:
+    """One fixed walk through the life cycle (close, rename, message, logged-out message),
+    checking the model after each step, before Hypothesis explores at random."""
+    steps = [
+        machine.new_ticket,
+        lambda: machine.set_status(pick=0, status="close"),
+        lambda: machine.set_title(pick=0, title="renamed by the suite"),
+        lambda: machine.add_attachment(spec=domain.systematic()[0]["attachments"][0]),
+        lambda: machine.add_message(pick=0, session=0, links=[0], variant=1,
+                                    body=domain.SINK_BODY, slevel="2", notify=True),
+        machine.login,
+        lambda: machine.logout(pick=0),
+        lambda: machine.add_message(pick=0, session=1, links=[], variant=3, body="x",
+                                    slevel="1", notify=False),
+        lambda: machine.set_status(pick=0, status="open"),
+        lambda: machine.add_message(pick=0, session=0, links=[], variant=2, body="",
+                                    slevel="1", notify=False),
+    ]
+    for step in steps:
+        step()
+        machine.target_matches_model()
+
+
 @check("AM-STATEFUL", "Over any sequence of life-cycle operations, the target holds what a "
        "model of the port says: status, title, messages and notifications",
        clause="ticket port: login/logout, newTicket, setTicket, addAttachment, addMessage*, "
        "getTicket, getMessage", family="stateful", conformance_class="stateful")
 def life_cycle(ctx: RunContext) -> int:
     machine = type("TicketLifeCycleRun", (TicketLifeCycle,), {"ctx": ctx, "steps_run": 0})
+    scripted_life_cycle(machine())
     machine._hypothesis_internal_use_seed = ctx.seed_for("AM-STATEFUL")  # type: ignore
     profile = ctx.config.profile
     try:
