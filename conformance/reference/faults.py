@@ -87,6 +87,8 @@ CATALOGUE: tuple[FaultSpec, ...] = (
     FaultSpec("html-body-dropped", "addMessage3 does not store the HTML body", ("AM3-HTML",)),
     FaultSpec("msg3-body-newline", "addMessage3 stores the body with a trailing newline added",
               ("AM-DIFFERENTIAL",)),
+    FaultSpec("wsdl-missing-operation", "the WSDL served at ?wsdl lacks getReplyTemplate",
+              ("AM-WSDL",)),
     FaultSpec("settitle-reopens", "setTicket of the title also sets the status to open",
               ("AM-STATEFUL",)),
 )

@@ -31,6 +31,8 @@ import base64
 import functools
 import itertools
 import math
+import re
+import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from datetime import datetime
@@ -498,8 +500,36 @@ def _pattern_strings(
     regexps = patterns.regexps
     if max_length is not None:
         regexps = [_bound_repeats(regexp, max_length) for regexp in regexps]
-    regexes = [_python_regex(regexp, version) for regexp in regexps]
-    return st.one_of([_regex_strings(regex, item) for regex in regexes])
+    return st.one_of(
+        [
+            _regex_strings(_python_regex(regexp, version), item, _alphabet(simple_type, regexp))
+            for regexp in regexps
+        ]
+    )
+
+
+def _alphabet(simple_type: XsdSimpleType, xsd_regex: str) -> Alphabet:
+    """The characters to draw a pattern's matches from.
+
+    ASCII when no value of the type can be anything else (numbers, dates, booleans, binary:
+    xmlschema reads ``int('٣')`` as 3, other validators reject it); else the stable
+    characters when the pattern has a category escape, else any XML character.
+    """
+    if not _textual(simple_type):
+        return "ascii"
+    return "stable" if _CATEGORY_ESCAPE.search(xsd_regex) else "xml"
+
+
+def _textual(simple_type: Any) -> bool:
+    """Whether values of ``simple_type`` may hold characters beyond ASCII."""
+    if simple_type.is_list():
+        base = simple_type if isinstance(simple_type, XsdList) else simple_type.primitive_type
+        return _textual(base.item_type)
+    if simple_type.is_union():
+        union = simple_type if isinstance(simple_type, XsdUnion) else simple_type.primitive_type
+        return any(_textual(member) for member in union.member_types)
+    builtin = _builtin_of(simple_type)
+    return builtin is None or builtin.name in _TEXTUAL
 
 
 def _bound_repeats(xsd_regex: str, limit: int) -> str:
@@ -570,61 +600,133 @@ def _text(builder: _Builder, facets: _Facets) -> SearchStrategy[str]:
     return builder.text(facets)
 
 
-def _name(start: str, rest: str) -> Factory:
-    """Names built from XSD character classes (``\\i``, ``\\c``) to the length facets."""
+def _name(first: SearchStrategy[str], other: SearchStrategy[str]) -> Factory:
+    """Names (Name, NCName, NMTOKEN, QName) of the given characters, to the length facets."""
 
     def make(builder: _Builder, facets: _Facets) -> SearchStrategy[str]:
         low = max(facets.min_length, 1)
         high = facets.max_length if facets.max_length is not None else low + 12
         if high < low:
             raise UnsupportedSchema(f"no name is {low} to {high} characters long")
-        first, other = (_char_class(regex) for regex in (start, rest))
         tail = st.lists(other, min_size=low - 1, max_size=high - 1).map("".join)
         return st.tuples(first, tail).map("".join)
 
     return make
 
 
-def _char_class(xsd_class: str) -> SearchStrategy[str]:
-    return _regex_strings(_python_regex(xsd_class, "1.0"), item=True)
+def _ranges(*ranges: tuple[int, int]) -> list[SearchStrategy[str]]:
+    return [st.characters(min_codepoint=low, max_codepoint=high) for low, high in ranges]
+
+
+# Name characters every XML 1.0 edition and validator agrees on: letters of XML 1.0 4th
+# edition's BaseChar/Ideographic classes (libxml2 still uses those; the 5th edition and
+# elementpath's \i and \c are wider) in Latin, Greek, Cyrillic, Hebrew, Arabic, Hiragana
+# and CJK, and ASCII and Arabic-Indic digits. They also pass the \w-based expression
+# xmlschema checks an xs:QName with.
+_NAME_START = st.one_of(
+    st.just("_"),
+    *_ranges(
+        (0x41, 0x5A), (0x61, 0x7A), (0xC0, 0xD6), (0xD8, 0xF6), (0xF8, 0xFF), (0x3A3, 0x3CE),
+        (0x410, 0x44F), (0x5D0, 0x5EA), (0x621, 0x63A), (0x3041, 0x3094), (0x4E00, 0x9FA5),
+    ),
+)
+_NAME_CHAR = st.one_of(
+    _NAME_START, st.sampled_from("-.\u00b7"), *_ranges((0x30, 0x39), (0x660, 0x669))
+)
+
+
+Alphabet = str  # "xml": any XML character; "stable": see _stable_characters; "ascii"
 
 
 @functools.cache
-def _regex_strings(regex: str, item: bool) -> SearchStrategy[str]:
-    """Full matches of a Python ``regex`` in XML characters (no white space for an item).
+def _regex_strings(regex: str, item: bool, alphabet: Alphabet = "xml") -> SearchStrategy[str]:
+    """Full matches of a Python ``regex`` (no white space for an item), in an alphabet.
 
     Cached: hypothesis takes a good part of a second to prepare a regex whose classes span
-    Unicode (``\\i``, ``\\c``, ``\\d``), and the same ones recur across types.
+    Unicode, and the same ones recur across types.
     """
-    alphabet = xml_characters(whitespace=not item)
-    return st.from_regex(regex, fullmatch=True, alphabet=alphabet)
+    if alphabet == "ascii":
+        characters = st.characters(min_codepoint=0x21 if item else 0x20, max_codepoint=0x7E)
+    elif alphabet == "stable":
+        characters = _stable_characters(item)
+    else:
+        characters = xml_characters(whitespace=not item)
+    return st.from_regex(regex, fullmatch=True, alphabet=characters)
+
+
+# Blocks UnicodeData.txt gives as First/Last ranges, which libxml2's category tables miss
+# (its \p{L} has no CJK ideograph or Hangul syllable), and the private use area.
+_RANGE_BLOCKS = ((0x3400, 0x4DB5), (0x4E00, 0x9FA5), (0xAC00, 0xD7A3), (0xE000, 0xF8FF))
+
+
+@functools.cache
+def _stable_characters(item: bool) -> SearchStrategy[str]:
+    """BMP characters every validator puts in the same Unicode category.
+
+    Category escapes (``\\d``, ``\\w``, ``\\p{L}``...) follow each validator's Unicode
+    tables, and Python's are far newer than libxml2's: keep to characters whose category
+    has not changed since Unicode 3.2, outside the range-defined blocks.
+    """
+    excluded = [chr(code) for code in range(0x20) if code not in (9, 10, 13)]
+    excluded += (
+        chr(code)
+        for code in range(0x20, 0xFFFE)
+        if unicodedata.ucd_3_2_0.category(chr(code)) != unicodedata.category(chr(code))
+    )
+    excluded += (chr(code) for low, high in _RANGE_BLOCKS for code in range(low, high + 1))
+    return st.characters(
+        min_codepoint=0x21 if item else 0x09,
+        max_codepoint=0xFFFD,
+        exclude_categories=("Cs",),
+        exclude_characters="".join(excluded),
+    )
+
+
+_CATEGORY_ESCAPE = re.compile(r"\\[dDwWpPiIcC]")
+
+
+_ASCII_LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+_LANGUAGE_TAGS = st.builds(
+    lambda primary, subtags: "-".join([primary, *subtags]),
+    st.text(_ASCII_LETTERS, min_size=1, max_size=8),
+    st.lists(st.text(_ASCII_LETTERS + "0123456789", min_size=1, max_size=8), max_size=3),
+)
 
 
 def _language(builder: _Builder, facets: _Facets) -> SearchStrategy[str]:
-    regex = r"[a-zA-Z]{1,8}(-[a-zA-Z0-9]{1,8})*"  # the pattern facet of xs:language
-    if facets.max_length is not None:
-        regex = _bound_repeats(regex, max(facets.max_length // 2, 1))
-    return st.from_regex(regex, fullmatch=True)
+    """Tags matching ``[a-zA-Z]{1,8}(-[a-zA-Z0-9]{1,8})*`` (xs:language's pattern facet)."""
+    if facets.max_length is None:
+        return _LANGUAGE_TAGS
+    return _LANGUAGE_TAGS.map(lambda tag: tag[: facets.max_length].rstrip("-"))
 
 
-_URI_TEXT = st.text(
-    alphabet=st.characters(
-        categories=("L", "N"), include_characters="-._~!$&'()*+,;=:@%/", max_codepoint=0x2FFFF
-    ),
+# Characters of one path segment (RFC 3986 pchar, less ":" which would make a relative
+# reference's first segment read as a scheme), and of a query or fragment.
+_URI_SEGMENT = st.characters(
+    categories=("L", "N"), include_characters="-._~!$&'()*+,;=@", max_codepoint=0x2FFFF
+)
+_URI_TEXT = st.text(alphabet=_URI_SEGMENT, max_size=20)
+_URI_QUERY = st.text(
+    alphabet=st.characters(categories=("L", "N"), include_characters="-._~!$&'()*+,;=:@/?"),
     max_size=20,
 )
 
 
 def _any_uri(builder: _Builder, facets: _Facets) -> SearchStrategy[str]:
-    shapes = st.one_of(
-        st.builds("https://example.com/{}?q={}#{}".format, _URI_TEXT, _URI_TEXT, _URI_TEXT),
+    """URI references (RFC 3986) and IRIs: absolute, URN, relative, empty.
+
+    Not free text: xmlschema takes almost any string as xs:anyURI, but libxml2 and others
+    parse it as a URI, so unescaped ``%``, ``\\`` or ``]`` would make validators disagree.
+    With length facets, relative references (one path segment) of the right length.
+    """
+    if facets.sized:
+        return st.text(_URI_SEGMENT, min_size=facets.min_length, max_size=facets.max_length)
+    return st.one_of(
+        st.builds("https://example.com/{}?q={}#{}".format, _URI_TEXT, _URI_QUERY, _URI_QUERY),
         _URI_TEXT.map("urn:example:{}".format),
         _URI_TEXT,
         st.sampled_from(["", "http://例え.jp/ü", "mailto:a@b.c", "#frag", "../a%20b"]),
     )
-    if facets.item:
-        return shapes
-    return st.one_of(shapes, builder.text(_Facets(white_space="collapse")))
 
 
 def _boolean(builder: _Builder, facets: _Facets) -> SearchStrategy[bool]:
@@ -822,7 +924,7 @@ def _join_duration(negative: bool, date: tuple[str, ...], time: tuple[str, ...],
     return f"{'-' if negative else ''}P{date_text}{'T' + time_text if time_text else ''}"
 
 
-_NCNAME = _name(r"[\i-[:]]", r"[\c-[:]]")
+_NCNAME = _name(_NAME_START, _NAME_CHAR)
 _INTEGER_TYPES = (
     "integer", "long", "int", "short", "byte", "nonNegativeInteger", "positiveInteger",
     "nonPositiveInteger", "negativeInteger", "unsignedLong", "unsignedInt", "unsignedShort",
@@ -834,9 +936,9 @@ _BUILTINS: dict[str, Factory] = {
     _xs("normalizedString"): _text,
     _xs("token"): _text,
     _xs("language"): _language,
-    _xs("Name"): _name(r"\i", r"\c"),
+    _xs("Name"): _NCNAME,
     _xs("NCName"): _NCNAME,
-    _xs("NMTOKEN"): _name(r"\c", r"\c"),
+    _xs("NMTOKEN"): _name(_NAME_CHAR, _NAME_CHAR),
     _xs("QName"): _NCNAME,  # unprefixed: valid whatever namespaces are in scope
     _xs("anyURI"): _any_uri,
     _xs("boolean"): _boolean,
@@ -878,19 +980,20 @@ _TEMPORAL = {
         "gMonthDay", "gDay", "duration", "dayTimeDuration", "yearMonthDuration",
     )
 }
-_SIZED_BY_FILTER = {_xs("anyURI"), _xs("language")}
+_TEXTUAL = {
+    _xs(name)
+    for name in (
+        "string", "normalizedString", "token", "language", "Name", "NCName", "NMTOKEN",
+        "QName", "anyURI", "ID", "IDREF", "ENTITY", "NOTATION",
+    )
+}
+_SIZED_BY_FILTER = {_xs("language")}  # minLength is checked, maxLength is built in
 
 
 def _needs_check(builtin: str, facets: _Facets) -> bool:
-    """Whether constraints the factory does not build in apply (they are then filtered for).
-
-    xmlschema checks an xs:QName against a ``\\w``-based expression narrower than the
-    ``\\i\\c*`` names are drawn from (about one name in twenty fails it).
-    """
-    return (
-        builtin == _xs("QName")
-        or (builtin in _TEMPORAL and facets.bounded)
-        or (builtin in _SIZED_BY_FILTER and facets.sized)
+    """Whether facets the factory does not build in apply (they are then filtered for)."""
+    return (builtin in _TEMPORAL and facets.bounded) or (
+        builtin in _SIZED_BY_FILTER and facets.sized
     )
 
 

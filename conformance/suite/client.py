@@ -146,9 +146,10 @@ class TargetClient:
         exchange: Exchange = self._local.exchange
         exchange.operation = operation
         exchange.request_invalid = self._request_problem(op, exchange.request)
-        reply = self._interpret(op, exchange)
-        self.recorder.add(exchange)
-        return reply
+        try:
+            return self._interpret(op, exchange)
+        finally:
+            self.recorder.add(exchange)
 
     def post_raw(self, body: bytes, soap_action: str | None, operation: str = "raw",
                  role: str = "subject") -> Exchange:

@@ -85,6 +85,7 @@ class RunContext:
         self.examples_run = 0  # across checks; a failed check's count is the difference
         self.replay_example: Any = None  # set by `conformance replay`: run just this one
         self.inputs: list[dict[str, Any]] = []  # every subject example, for the report
+        self.contract_check: dict[str, Any] | None = None  # set by AM-WSDL
         self._pool: dict[str, str] = {}
         self._logged_out: str | None = None
         self.agent_key = ""

@@ -92,7 +92,8 @@ def pytest_configure(config: pytest.Config) -> None:
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
-    if "check_id" not in metafunc.fixturenames:
+    if "check_id" not in metafunc.fixturenames or (
+            metafunc.module.__name__.rpartition(".")[2] != "test_conformance"):
         return
     state = metafunc.config.stash[STATE_KEY]
     wanted = state.config.checks if state.config else metafunc.config.getoption("check")
@@ -242,7 +243,7 @@ def results_document(state: SuiteState) -> dict[str, Any]:
     target = {"endpoint": config.endpoint, "wsdl": config.wsdl, "embedded": config.embedded,
               "faults": config.faults, "suite_version": __version__, **state.target_info}
     target.pop("results_path", None)
-    return results.build(
+    document = results.build(
         state.outcomes, target=target, seed=config.seed, profile=config.profile.name,
         contract=contract, started_at=state.started_at,
         duration_s=time.perf_counter() - state.started,
@@ -251,3 +252,5 @@ def results_document(state: SuiteState) -> dict[str, Any]:
         created={"tickets": ctx.created_tickets if ctx else [],
                  "attachments": ctx.created_attachments if ctx else []},
         inputs=ctx.inputs if ctx else [], aborted=state.setup_error)
+    document["contract_check"] = ctx.contract_check if ctx else None
+    return document

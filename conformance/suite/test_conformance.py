@@ -12,11 +12,12 @@ def test_check(check_id: str, conformance_state: SuiteState, request: pytest.Fix
                ) -> None:
     outcome = execute(conformance_state, check_id)
     request.node.conformance_outcome = outcome
+    redact = conformance_state.redactor.text
     if outcome.status == FAILED:
         assert outcome.failure is not None
-        pytest.fail(f"{check_id}: {outcome.failure['message']}\n"
-                    f"replay: {outcome.failure['replay']}", pytrace=False)
+        pytest.fail(redact(f"{check_id}: {outcome.failure['message']}\n"
+                           f"replay: {outcome.failure['replay']}"), pytrace=False)
     if outcome.status == SKIPPED:
-        pytest.skip(f"{check_id}: {outcome.reason}")
+        pytest.skip(redact(f"{check_id}: {outcome.reason}"))
     if outcome.status == ERROR:
-        pytest.fail(f"{check_id}: ERROR: {outcome.reason}", pytrace=False)
+        pytest.fail(redact(f"{check_id}: ERROR: {outcome.reason}"), pytrace=False)

@@ -56,3 +56,28 @@ def error_code_documented(ctx: RunContext) -> int:
 
     fixed = domain.systematic()[:2] + domain.systematic(slevel="5")[:2]
     return ctx.run_examples("AM-ERRORCODE", strategy, body, fixed=fixed)
+
+
+@check("AM-WSDL", "The WSDL the target serves at <endpoint>?wsdl has no breaking difference "
+       "from the canonical contract (a namespace-only difference is reported, not failed)",
+       clause="ticket port WSDL (served by the server itself); WS-I Basic Profile 1.1",
+       family="schema")
+def served_wsdl(ctx: RunContext) -> int:
+    from conformance.contract import ContractError
+    from conformance.contractcheck import check_contract
+    from conformance.suite.registry import CheckSkipped
+
+    endpoint = ctx.config.endpoint
+    url = f"{endpoint}{'&' if '?' in endpoint else '?'}wsdl"
+    try:
+        report = check_contract(ctx.contract.document, url)
+    except ContractError as exc:
+        raise CheckSkipped(f"the target serves no usable WSDL at {url}: {exc}") from None
+    ctx.contract_check = report.to_dict()
+    breaking = [d for d in report.diff.differences
+                if d.breaking and not d.kind.startswith("namespace")]
+    if breaking:
+        shown = "; ".join(f"{d.kind} at {d.path}" for d in breaking[:5])
+        fail(f"the served WSDL has {len(breaking)} breaking difference(s) from the "
+             f"contract: {shown}")
+    return 1

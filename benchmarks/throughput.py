@@ -1,0 +1,125 @@
+"""Throughput of the conformance suite against the embedded reference target.
+
+What is measured, in one process and against one running target:
+
+1. the suite: every registered check of a profile (default ``standard``) run with
+   :func:`conformance.suite.outcome.run_check`, wall clock from the first check to the last;
+   it counts checked examples (sum of ``Outcome.examples``) and SOAP calls (every exchange
+   the recording client made, including set-up and observation calls of the checks);
+2. a raw replay: the very same request bytes, in the same order, POSTed with their
+   SOAPAction over ONE persistent ``http.client`` connection to the same target (still
+   running, the agent still logged in, so recorded session keys stay valid), each response
+   read fully and nothing else done with it.
+
+Why: the target's own work is the same in both, so ``ratio = suite time / raw replay time``
+is the harness overhead (zeep building the calls, requests, hardened parsing, xmlschema
+validation and decoding, Hypothesis generation and shrinking, the checks' logic). Aim:
+the standard profile under 60 s, and a ratio under 2x.
+
+Run from the repository root: ``.venv/bin/python benchmarks/throughput.py [--profile P]
+[--seed N]``. The last line is machine-readable:
+``suite_examples_per_s=X raw_calls_per_s=Y ratio=Z``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import time
+from urllib.parse import urlsplit
+
+from conformance import soap
+from conformance.contract import CANONICAL_WSDL, Contract, ContractError
+from conformance.suite import runner
+from conformance.suite.client import Exchange
+from conformance.suite.config import PROFILES, SuiteConfig
+from conformance.suite.outcome import run_check
+from conformance.suite.registry import all_checks
+
+
+def soap_action(contract: Contract, operation: str) -> str:
+    """The SOAPAction of an exchange's operation (``addMessage2:malformed`` -> addMessage2)."""
+    try:
+        return contract.operation(operation.split(":", 1)[0]).soap_action
+    except ContractError:
+        return ""
+
+
+def replay(endpoint: str, contract: Contract, exchanges: list[Exchange]) -> float:
+    """POST every recorded request over one persistent connection; returns seconds."""
+    url = urlsplit(endpoint)
+    conn = http.client.HTTPConnection(url.hostname or "127.0.0.1", url.port, timeout=60)
+    path = url.path or "/"
+    started = time.perf_counter()
+    try:
+        for exchange in exchanges:
+            headers = {"Content-Type": soap.CONTENT_TYPE,
+                       "SOAPAction": f'"{soap_action(contract, exchange.operation)}"'}
+            conn.request("POST", path, body=exchange.request, headers=headers)
+            conn.getresponse().read()
+    finally:
+        conn.close()
+    return time.perf_counter() - started
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--profile", choices=sorted(PROFILES), default="standard")
+    parser.add_argument("--seed", type=int, default=1)
+    args = parser.parse_args()
+
+    with runner.embedded_target([]) as embedded:
+        config = runner.embedded_config(SuiteConfig(
+            endpoint="", wsdl=str(CANONICAL_WSDL), user="", password="", owner_user="",
+            owner_password="", owner_id="", profile=PROFILES[args.profile], seed=args.seed),
+            embedded.target.endpoint)
+        state = runner.prepare(config, embedded.capture)
+        ctx = state.context
+        assert ctx is not None
+        # Keep EVERY exchange of the checks (the Recorder keeps only the current example's).
+        recorded: list[Exchange] = []
+        keep = ctx.recorder.add
+
+        def add_and_keep(exchange: Exchange) -> None:
+            keep(exchange)
+            recorded.append(exchange)
+
+        ctx.recorder.add = add_and_keep  # type: ignore[method-assign]
+        started = time.perf_counter()
+        outcomes = [run_check(ctx, check, None, "") for check in all_checks()]
+        suite_s = time.perf_counter() - started
+        ctx.recorder.add = keep  # type: ignore[method-assign]
+        ctx.client.session.close()
+        raw_s = replay(config.endpoint, ctx.contract, recorded)
+        time.sleep(0.2)  # let waitress finish its last task before the target closes
+
+    examples = sum(o.examples for o in outcomes)
+    calls = len(recorded)
+    statuses = {s: sum(o.status == s for o in outcomes) for s in sorted(
+        {o.status for o in outcomes})}
+    suite_eps, suite_cps, raw_cps = examples / suite_s, calls / suite_s, calls / raw_s
+    ratio = suite_s / raw_s
+    rows = [
+        ("profile / seed", f"{args.profile} / {args.seed}"),
+        ("checks", f"{len(outcomes)} ({', '.join(f'{k} {v}' for k, v in statuses.items())})"),
+        ("suite time", f"{suite_s:.2f} s"),
+        ("examples", f"{examples}"),
+        ("SOAP calls", f"{calls}"),
+        ("suite examples/s", f"{suite_eps:.1f}"),
+        ("suite calls/s", f"{suite_cps:.1f}"),
+        ("raw replay time", f"{raw_s:.2f} s"),
+        ("raw calls/s", f"{raw_cps:.1f}"),
+        ("ratio suite/raw", f"{ratio:.2f}x"),
+    ]
+    for name, value in rows:
+        print(f"{name:18} {value}")
+    for outcome in outcomes:
+        if outcome.status not in ("passed", "skipped"):
+            message = outcome.reason or (outcome.failure or {}).get("message")
+            print(f"  {outcome.id}: {outcome.status}: {message}")
+    print(f"suite_examples_per_s={suite_eps:.1f} raw_calls_per_s={raw_cps:.1f} "
+          f"ratio={ratio:.2f}")
+
+
+if __name__ == "__main__":
+    main()
