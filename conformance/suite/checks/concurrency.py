@@ -17,6 +17,8 @@ def concurrent_messages(ctx: RunContext) -> int:
     threads = ctx.config.profile.concurrency_threads
     calls = ctx.config.profile.concurrency_calls
     ticket_id = ctx.new_ticket("concurrency")
+    ctx.example = {"threads": threads, "calls_per_thread": calls, "ticket": ticket_id}
+    ctx.recorder.begin()
     before = set(ctx.ticket(ticket_id).message_ids)
     clients = [TargetClient(ctx.contract, ctx.client.config, ctx.recorder)
                for _ in range(threads)]

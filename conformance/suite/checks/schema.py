@@ -69,6 +69,7 @@ def served_wsdl(ctx: RunContext) -> int:
 
     endpoint = ctx.config.endpoint
     url = f"{endpoint}{'&' if '?' in endpoint else '?'}wsdl"
+    ctx.example = {"wsdl": url}
     try:
         report = check_contract(ctx.contract.document, url)
     except ContractError as exc:
