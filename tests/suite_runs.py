@@ -21,3 +21,16 @@ def run_embedded(faults: list[str], checks: list[str] | None = None, profile: st
         state = runner.prepare(config, embedded.capture)
         return {check.id: run_check(state.context, check, None, "replay")
                 for check in select(checks or [])}
+
+
+def prepare_and_run(endpoint: str, wsdl: str, checks: list[str], seed: int = 1
+                    ) -> dict[str, Outcome]:
+    """Outcome of each check against a running target, with the reference users."""
+    config = SuiteConfig(endpoint=endpoint, wsdl=wsdl, user="", password="", owner_user="",
+                         owner_password="", owner_id="", profile=PROFILES["quick"], seed=seed,
+                         checks=checks)
+    runner.embedded_config(config, endpoint)
+    config.embedded = False
+    state = runner.prepare(config)
+    return {check.id: run_check(state.context, check, None, "replay")
+            for check in select(checks)}

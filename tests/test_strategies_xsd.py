@@ -511,4 +511,3 @@ def test_is_xml_char_follows_production_2() -> None:
     illegal = "\x00\x08\x0b\x0c\x0e\x1f\ufffe\uffff\ud800\udfff"
     assert all(is_xml_char(c) for c in legal)
     assert not any(is_xml_char(c) for c in illegal)
-

@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable, Iterable
+from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs
 
@@ -50,6 +51,8 @@ class ReferenceApp:
         self.max_request_bytes = max_request_bytes
         self.faults = service.faults
         self._wsdl = etree.parse(contract.source).getroot()
+        # the XSD beside the WSDL (the canonical one, or a variant's own)
+        self._xsd = Path(contract.source).with_name(CANONICAL_XSD.name)
 
     def __call__(self, environ: dict[str, Any], start_response: StartResponse
                  ) -> Iterable[bytes]:
@@ -74,7 +77,7 @@ class ReferenceApp:
         if "wsdl" in query:
             body = self.wsdl_for(endpoint)
         elif query.get("xsd") == [CANONICAL_XSD.name]:
-            body = CANONICAL_XSD.read_bytes()
+            body = self._xsd.read_bytes()
         else:
             return _plain(start_response, "200 OK",
                           f"ticket port of the reference target; WSDL at {endpoint}?wsdl")

@@ -95,8 +95,8 @@ def _chars(low: int, high: int) -> SearchStrategy[str]:
 # the one_of so that CR shows up in a good share of the strings.
 _BREAKS = st.sampled_from(["\r", "\r\n", "\n", "\r\r\n", "\t", "\n\r", "\r"])
 _MARKUP = st.sampled_from(
-    ["<", ">", "&", "'", '"', "]]>", "<![CDATA[x]]>", "&amp;", "&#13;", "&lt;", "<!--",
-     "-->", "<?xml ?>", "</a>", '<a b="c">', "\\", "%s", "{0}"]
+    ["<", ">", "&", "'", '"', "]]>", "<![CDATA[x]]>", "&amp;", "&#13;", "&lt;", "<!--", "-->"]
+    + ["<?xml ?>", "</a>", '<a b="c">', "\\", "%s", "{0}"]
 )
 _ASCII = st.text(alphabet=_chars(0x20, 0x7E), min_size=1, max_size=12)
 _NON_BMP = st.one_of(
@@ -144,9 +144,7 @@ def _shape(text: str, whitespace: WhiteSpace) -> str:
 
 
 @st.composite
-def _xml_text(
-    draw: st.DrawFn, min_size: int, max_size: int | None, whitespace: WhiteSpace
-) -> str:
+def _xml_text(draw: st.DrawFn, min_size: int, max_size: int | None, whitespace: WhiteSpace) -> str:
     if max_size == 0:
         return ""
     if draw(_LONG_SWITCH) and (max_size is None or max_size >= LONG_TEXT):

@@ -192,9 +192,7 @@ def _bound(simple_type: XsdSimpleType, side: str, tighter: Callable[..., Any]) -
 
 def _chain(simple_type: Any) -> Iterable[Any]:
     """The type and its base types, up to (not including) the built-in it restricts."""
-    while isinstance(simple_type, XsdSimpleType) and not isinstance(
-        simple_type, XsdAtomicBuiltin
-    ):
+    while isinstance(simple_type, XsdSimpleType) and not isinstance(simple_type, XsdAtomicBuiltin):
         yield simple_type
         base = getattr(simple_type, "base_type", None)
         simple_type = base.content if isinstance(base, XsdComplexType) else base
@@ -321,7 +319,7 @@ class _Builder:
             return self._complex[key]
         depth = self._stack.count(key)
         if depth:
-            self._cyclic.update(self._stack[self._stack.index(key):])
+            self._cyclic.update(self._stack[self._stack.index(key) :])
         if depth > self.max_recursion:
             raise UnsupportedSchema(
                 f"{ctype!r} contains itself through required content only, so it has no "
@@ -642,13 +640,11 @@ def _ranges(*ranges: tuple[int, int]) -> list[SearchStrategy[str]]:
 # elementpath's \i and \c are wider) in Latin, Greek, Cyrillic, Hebrew, Arabic, Hiragana
 # and CJK, and ASCII and Arabic-Indic digits. They also pass the \w-based expression
 # xmlschema checks an xs:QName with.
-_NAME_START = st.one_of(
-    st.just("_"),
-    *_ranges(
-        (0x41, 0x5A), (0x61, 0x7A), (0xC0, 0xD6), (0xD8, 0xF6), (0xF8, 0xFF), (0x3A3, 0x3CE),
-        (0x410, 0x44F), (0x5D0, 0x5EA), (0x621, 0x63A), (0x3041, 0x3094), (0x4E00, 0x9FA5),
-    ),
-)
+_NAME_LETTERS = (
+    (0x41, 0x5A), (0x61, 0x7A), (0xC0, 0xD6), (0xD8, 0xF6), (0xF8, 0xFF), (0x3A3, 0x3CE),
+    (0x410, 0x44F), (0x5D0, 0x5EA), (0x621, 0x63A), (0x3041, 0x3094), (0x4E00, 0x9FA5),
+)  # fmt: skip
+_NAME_START = st.one_of(st.just("_"), *_ranges(*_NAME_LETTERS))
 _NAME_CHAR = st.one_of(
     _NAME_START, st.sampled_from("-.\u00b7"), *_ranges((0x30, 0x39), (0x660, 0x669))
 )
@@ -934,8 +930,9 @@ def _part(unit: str, amount: Any) -> str:
     return "" if amount is None else f"{amount}{unit}"
 
 
-def _join_duration(negative: bool, date: tuple[str, ...], time: tuple[str, ...],
-                   date_parts: str) -> str:
+def _join_duration(
+    negative: bool, date: tuple[str, ...], time: tuple[str, ...], date_parts: str
+) -> str:
     date_text, time_text = "".join(date), "".join(time)
     if not date_text and not time_text:
         date_text = f"0{date_parts[-1]}" if date_parts else ""
@@ -945,10 +942,9 @@ def _join_duration(negative: bool, date: tuple[str, ...], time: tuple[str, ...],
 
 _NCNAME = _name(_NAME_START, _NAME_CHAR)
 _INTEGER_TYPES = (
-    "integer", "long", "int", "short", "byte", "nonNegativeInteger", "positiveInteger",
-    "nonPositiveInteger", "negativeInteger", "unsignedLong", "unsignedInt", "unsignedShort",
-    "unsignedByte",
-)
+    "integer long int short byte nonNegativeInteger positiveInteger nonPositiveInteger "
+    "negativeInteger unsignedLong unsignedInt unsignedShort unsignedByte"
+).split()
 
 _BUILTINS: dict[str, Factory] = {
     _xs("string"): _text,
@@ -986,8 +982,7 @@ _UNSUPPORTED: dict[str, str] = {
     _xs("ID"): "an xs:ID must be unique in its document, which a single value cannot know",
     _xs("IDREF"): "an xs:IDREF must name an xs:ID of the same document",
     _xs("ENTITY"): "an xs:ENTITY must name an unparsed entity declared in a DTD",
-    _xs("NOTATION"): "an xs:NOTATION must name a declared notation: restrict it by "
-    "enumeration",
+    _xs("NOTATION"): "an xs:NOTATION must name a declared notation (restrict by enumeration)",
     _xs("error"): "xs:error has an empty value space",
 }
 """Built-in atomic datatypes with no value valid on its own, and why."""
@@ -995,16 +990,16 @@ _UNSUPPORTED: dict[str, str] = {
 _TEMPORAL = {
     _xs(name)
     for name in (
-        "dateTime", "dateTimeStamp", "date", "time", "gYear", "gYearMonth", "gMonth",
-        "gMonthDay", "gDay", "duration", "dayTimeDuration", "yearMonthDuration",
-    )
+        "dateTime dateTimeStamp date time gYear gYearMonth gMonth gMonthDay gDay duration "
+        "dayTimeDuration yearMonthDuration"
+    ).split()
 }
 _TEXTUAL = {
     _xs(name)
     for name in (
-        "string", "normalizedString", "token", "language", "Name", "NCName", "NMTOKEN",
-        "QName", "anyURI", "ID", "IDREF", "ENTITY", "NOTATION",
-    )
+        "string normalizedString token language Name NCName NMTOKEN QName anyURI ID IDREF "
+        "ENTITY NOTATION"
+    ).split()
 }
 _SIZED_BY_FILTER = {_xs("language")}  # minLength is checked, maxLength is built in
 
