@@ -18,7 +18,7 @@ install: $(STAMP)
 
 test: $(STAMP)
 	$(PY) -m ruff check .
-	$(PY) -m pytest
+	$(PY) -m pytest -n 2
 
 run: $(STAMP)
 	$(VENV)/bin/conformance run --report-dir $(REPORT_DIR)

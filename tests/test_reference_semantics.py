@@ -141,6 +141,8 @@ def test_failed_call_returns_its_code_and_changes_nothing(
     gone = Session(zeep_service(target))
     assert code(gone.service.logout(gone.key)) == "0"
     author_inbox = Inbox(egon)
+    earlier = egon.add(1)  # a message id was handed out before the failure
+    assert earlier.errorCode == "0" and kari_inbox.new() == []
     before = visible_state(egon), counts(target)
 
     response = failure.call(egon, gone.key)
@@ -152,8 +154,11 @@ def test_failed_call_returns_its_code_and_changes_nothing(
     assert (visible_state(egon), counts(target)) == before
     assert kari_inbox.new() == []
     assert author_inbox.new() == []
-    # The session used for the failed call still works (a failure does not log out).
-    assert egon.add(1).errorCode == "0"
+    # The session still works, and the next message gets a new id of its own.
+    later = egon.add(1)
+    assert later.errorCode == "0"
+    assert later.messageId != earlier.messageId
+    assert egon.message_ids() == before[0][DOC_TICKET][1] + [later.messageId]
 
 
 def test_logout_makes_the_key_invalid_for_every_operation(target, zeep_service) -> None:
@@ -210,6 +215,16 @@ def test_add_message_to_seeded_closed_ticket_keeps_it_closed(egon: Session,
     assert egon.ticket(CLOSED_TICKET)["ticket.status"] == "closed"
     assert egon.add(variant, ticket=CLOSED_TICKET).errorCode == "0"
     assert egon.ticket(CLOSED_TICKET)["ticket.status"] == "closed"
+
+
+def test_set_ticket_title_changes_only_the_title(egon: Session) -> None:
+    before = egon.ticket(CLOSED_TICKET)
+    egon.set_ticket(CLOSED_TICKET, {"ticket.title": "Renamed"})
+    after = egon.ticket(CLOSED_TICKET)
+    assert after["ticket.title"] == "Renamed"
+    ignored = {"ticket.title", "ticket.last_changed"}
+    assert ({k: v for k, v in after.items() if k not in ignored}
+            == {k: v for k, v in before.items() if k not in ignored})
 
 
 # notifications ------------------------------------------------------------------------------
