@@ -21,7 +21,7 @@ test: $(STAMP)
 	$(PY) -m pytest -n 2
 
 run: $(STAMP)
-	$(VENV)/bin/conformance run --report-dir $(REPORT_DIR)
+	$(VENV)/bin/conformance run --detection --report-dir $(REPORT_DIR)
 
 serve: $(STAMP)
 	$(VENV)/bin/conformance serve

@@ -70,9 +70,15 @@ class SmtpCapture:
 @pytest.fixture
 def smtp_capture() -> Iterator[SmtpCapture]:
     """A real SMTP server (aiosmtpd) on 127.0.0.1 that keeps every envelope it receives."""
-    capture = SmtpCapture(port=free_port())
-    controller = Controller(capture, hostname="127.0.0.1", port=capture.port)
-    controller.start()
+    for attempt in range(3):  # the free port may be taken before aiosmtpd binds it
+        capture = SmtpCapture(port=free_port())
+        controller = Controller(capture, hostname="127.0.0.1", port=capture.port)
+        try:
+            controller.start()
+            break
+        except OSError:
+            if attempt == 2:
+                raise
     yield capture
     controller.stop()
 

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from conformance.reference.faults import CATALOGUE
 from conformance.suite.registry import all_checks
 
 CLI = [sys.executable, "-m", "conformance"]
@@ -100,3 +101,20 @@ def test_bad_input_gives_one_readable_line(tmp_path: Path, args: list[str], code
 def test_readme_documents_every_check() -> None:
     readme = (ROOT / "README.md").read_text()
     assert [c.id for c in all_checks() if f"`{c.id}`" not in readme] == []
+
+
+def test_detection_score_is_in_the_results(tmp_path: Path) -> None:
+    result = run_cli("run", "--profile", "quick", "--seed", "1", "--check", "AM-STATUS",
+                     "--detection", "--report-dir", str(tmp_path), timeout=900)
+    assert result.returncode == 0, result.stdout + result.stderr
+    detection = json.loads((tmp_path / "results.json").read_text())["detection"]
+    assert detection["total"] == len(CATALOGUE) >= 20
+    missed = [f for f in detection["faults"] if not f["caught"]]
+    assert detection["caught"] == detection["total"] and not missed, missed
+    assert f"caught {detection['total']} of {detection['total']} known faults" in result.stdout
+
+
+def test_detection_needs_the_embedded_target(tmp_path: Path) -> None:
+    result = run_cli("run", "--endpoint", "http://127.0.0.1:9/x", "--detection",
+                     "--report-dir", str(tmp_path), timeout=60)
+    assert result.returncode == 2 and "embedded target only" in result.stderr

@@ -4,9 +4,9 @@ minimal example; every registered check is made to fail by at least one fault.""
 from __future__ import annotations
 
 import pytest
-from suite_runs import run_embedded
 
 from conformance.reference.faults import BY_NAME, CATALOGUE
+from conformance.suite.detection import run_embedded
 from conformance.suite.registry import all_checks
 
 

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from suite_runs import run_embedded
+
+from conformance.suite.detection import run_embedded
 
 
 @pytest.mark.parametrize("seed", range(1, 11))

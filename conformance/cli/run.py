@@ -69,6 +69,9 @@ def register(subparsers: Any) -> None:
     parser.add_argument("--check", action="append", default=[], metavar="ID",
                         help="run only this check (repeatable)")
     parser.add_argument("--report-dir", default="reports", help="where reports are written")
+    parser.add_argument("--detection", action="store_true",
+                        help="embedded target only: also run the fault catalogue and put the "
+                             "detection score in the results (about a minute more)")
     parser.add_argument("--verbose", "-v", action="store_true", help="pytest's own output")
     parser.set_defaults(handler=run)
 
@@ -141,11 +144,16 @@ def target_for(config: SuiteConfig, args: argparse.Namespace) -> Any:
 def run(args: argparse.Namespace) -> int:
     from conformance.suite import runner
 
+    if args.detection and args.endpoint:
+        raise CliError("--detection applies to the embedded target only (it restarts the "
+                       "reference target with each fault)")
     config = suite_config(args, args.seed, args.profile, list(args.check))
     report_dir = Path(args.report_dir)
     try:
         with target_for(config, args) as capture:
             state = runner.prepare(config, capture)
+            if args.detection:
+                state.detection = score_catalogue(config.seed)
             print(f"testing {config.endpoint} (profile {config.profile.name}, seed "
                   f"{config.seed}{', faults ' + ','.join(config.faults) if config.faults else ''})",
                   flush=True)
@@ -155,6 +163,16 @@ def run(args: argparse.Namespace) -> int:
     if code not in (0, 1):
         raise CliError(f"the suite could not run (pytest exit code {code})", 2)
     return summarise(state, report_dir)
+
+
+def score_catalogue(seed: int) -> dict[str, Any]:
+    from conformance.suite.detection import detection_score
+
+    print("running the fault catalogue (quick profile) for the detection score...", flush=True)
+    score = detection_score("quick", seed)
+    print(f"the suite caught {score['caught']} of {score['total']} known faults "
+          f"({score['duration_s']} s)", flush=True)
+    return score
 
 
 def summarise(state: Any, report_dir: Path) -> int:
@@ -171,6 +189,9 @@ def summarise(state: Any, report_dir: Path) -> int:
     classes = class_summary(outcomes)
     print("classes: " + ", ".join(f"{c['title']} {c['status']}" for c in classes.values()))
     result = verdict(outcomes, state.setup_error)
+    if state.detection:
+        print(f"detection: the suite caught {state.detection['caught']} of "
+              f"{state.detection['total']} known faults")
     print(f"verdict: {result}")
     print(f"report: {report_dir / 'report.html'} (also results.json, junit.xml)")
     sys.stdout.flush()

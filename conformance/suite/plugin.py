@@ -81,6 +81,7 @@ class SuiteState:
     started_at: str = field(default_factory=lambda: datetime.now(UTC).isoformat(
         timespec="seconds"))
     replay_base: str = "conformance replay"
+    detection: dict[str, Any] | None = None  # the fault catalogue's score, when asked
 
 
 STATE_KEY = pytest.StashKey[SuiteState]()
@@ -253,4 +254,5 @@ def results_document(state: SuiteState) -> dict[str, Any]:
                  "attachments": ctx.created_attachments if ctx else []},
         inputs=ctx.inputs if ctx else [], aborted=state.setup_error)
     document["contract_check"] = ctx.contract_check if ctx else None
+    document["detection"] = state.detection
     return document

@@ -9,6 +9,7 @@ Exceptions of type :class:`RunError` carry the exit code of PRODUCT.md (2 config
 from __future__ import annotations
 
 import contextlib
+import logging
 import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -56,7 +57,8 @@ def embedded_target(faults: list[str]) -> Iterator[Embedded]:
     from conformance.reference.faults import UnknownFault
     from conformance.suite.smtp_capture import SmtpCapture
 
-    capture = SmtpCapture().start()
+    quiet_target_logs()
+    capture = SmtpCapture(wait=1.0).start()  # the reference target mails before it answers
     try:
         try:
             target = ReferenceTarget(TargetConfig(smtp=capture.address, faults=faults))
@@ -66,6 +68,14 @@ def embedded_target(faults: list[str]) -> Iterator[Embedded]:
             yield Embedded(target, capture)
     finally:
         capture.stop()
+
+
+def quiet_target_logs() -> None:
+    """The embedded target's log (a fault's internal errors, say) is not the run's output."""
+    target_log = logging.getLogger("conformance.reference")
+    if not target_log.handlers:
+        target_log.addHandler(logging.NullHandler())
+        target_log.propagate = False
 
 
 def embedded_config(config: SuiteConfig, endpoint: str) -> SuiteConfig:
