@@ -81,7 +81,7 @@ def test_run_against_a_served_faulty_target(tmp_path: Path) -> None:
     (["--endpoint", "http://127.0.0.1:9/none", "--user", "u", "--password", "p",
       "--owner-user", "o", "--owner-password", "p", "--owner-id", "1"], 3, "refused"),
     (["--endpoint", "not a url", "--user", "u", "--password", "p", "--owner-user", "o",
-      "--owner-password", "p", "--owner-id", "1"], 2, "endpoint"),
+      "--owner-password", "p", "--owner-id", "1"], 2, "not an http"),
     (["--endpoint", "http://127.0.0.1:9/none", "--user", "u"], 2, "missing --password"),
     (["--wsdl", "/nonexistent/ticket.wsdl"], 2, "cannot read WSDL"),
     (["--check", "NO-SUCH-CHECK"], 2, "unknown check id"),

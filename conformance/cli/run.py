@@ -11,6 +11,7 @@ import random
 import sys
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlparse
 
 from conformance.cli import EXIT_NONCONFORMANT, EXIT_OK, EXIT_UNREACHABLE, CliError
 from conformance.contract import CANONICAL_WSDL
@@ -98,8 +99,19 @@ def client_config(args: argparse.Namespace) -> ClientConfig:
                         client_key=args.client_key, verify=args.ca_bundle or True)
 
 
+def http_url(value: str, flag: str) -> str:
+    """``value`` if it is a usable http(s) URL; a usage error otherwise."""
+    parts = urlparse(value)
+    if parts.scheme not in ("http", "https") or not parts.hostname or any(
+            c.isspace() for c in value):
+        raise CliError(f"{flag} {value!r} is not an http:// or https:// URL")
+    return value
+
+
 def suite_config(args: argparse.Namespace, seed: int | None, profile: str,
                  checks: list[str]) -> SuiteConfig:
+    if args.endpoint:
+        http_url(args.endpoint, "--endpoint")
     return SuiteConfig(
         endpoint=args.endpoint or "", wsdl=args.wsdl or str(CANONICAL_WSDL),
         user=from_env(args.user, ENV_USER) or "",

@@ -31,6 +31,7 @@ SIMPLEST: dict[str, Any] = {"attachments": [], "body": "", "html_body": "", "not
                             "mail": {"to": [], "cc": [], "bcc": []}}
 GARBAGE_SESSION = "not-a-session-key-0000000000000000"
 UNKNOWN_TEMPLATE = "987654321"
+POOL_ROTATION = 25
 # Fields read with getTicket: the documented ones the suite relies on.
 TICKET_FIELDS = ["ticket.id", "ticket.title", "ticket.created_at", "ticket.category",
                  "ticket.status", "ticket.closed_at", "ticket.priority", "ticket.cust_id"]
@@ -87,6 +88,7 @@ class RunContext:
         self.inputs: list[dict[str, Any]] = []  # every subject example, for the report
         self.contract_check: dict[str, Any] | None = None  # set by AM-WSDL
         self._pool: dict[str, str] = {}
+        self._pool_uses: dict[str, int] = {}
         self._logged_out: str | None = None
         self.agent_key = ""
         self.owner_key = ""
@@ -144,9 +146,14 @@ class RunContext:
         return ticket_id
 
     def ticket_with_status(self, status: str) -> str:
-        """The suite's pool ticket, set to ``status`` (a setTicket verb) right now."""
-        if status not in self._pool:
+        """The suite's pool ticket, set to ``status`` (a setTicket verb) right now. A pool
+        ticket is replaced after POOL_ROTATION uses, so getTicket's message list (read
+        around every example) stays short."""
+        uses = self._pool_uses.get(status, 0)
+        if status not in self._pool or uses >= POOL_ROTATION:
             self._pool[status] = self.new_ticket(f"status {status}")
+            uses = 0
+        self._pool_uses[status] = uses + 1
         self.set_status(self._pool[status], status)
         return self._pool[status]
 
