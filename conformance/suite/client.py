@@ -202,7 +202,7 @@ class TargetClient:
                 break
         exchange.elapsed_ms = (time.perf_counter() - started) * 1e3
         self.recorder.add(exchange)
-        raise TargetError(exchange.error)
+        raise TargetError(f"{exchange.operation}: {exchange.error}")
 
     def _throttle(self) -> None:
         if self.config.rate_limit <= 0:

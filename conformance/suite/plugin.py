@@ -17,7 +17,6 @@ from typing import Any
 
 import pytest
 
-from conformance import __version__
 from conformance.contract import CANONICAL_WSDL, ContractError, load_contract
 from conformance.suite import results
 from conformance.suite.client import ClientConfig, Recorder, TargetClient, TargetError
@@ -242,7 +241,7 @@ def results_document(state: SuiteState) -> dict[str, Any]:
                     "version": ctx.contract.version}
     recorder = ctx.recorder if ctx is not None else Recorder()
     target = {"endpoint": config.endpoint, "wsdl": config.wsdl, "embedded": config.embedded,
-              "faults": config.faults, "suite_version": __version__, **state.target_info}
+              "faults": config.faults, **state.target_info}
     target.pop("results_path", None)
     document = results.build(
         state.outcomes, target=target, seed=config.seed, profile=config.profile.name,
