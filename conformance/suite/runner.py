@@ -141,9 +141,13 @@ def run_pytest(state: SuiteState, report_dir: Path, quiet: bool = True) -> int:
             "-p", "no:cacheprovider", "-p", "no:randomly",
             f"--junitxml={report_dir / 'junit.xml'}", "-o", "junit_family=xunit2",
             "-o", "junit_suite_name=addmessage-conformance",
-            f"--html={report_dir / 'report.html'}", "--self-contained-html",
             f"--results-json={results_path}",
             "-qq" if quiet else "-v", "--no-header", "-rN", "-W", "ignore::DeprecationWarning",
             "-W", "ignore::pytest.PytestAssertRewriteWarning",
         ]
-        return int(pytest.main(args, plugins=[_Injection(state)]))
+        code = int(pytest.main(args, plugins=[_Injection(state)]))
+    if results_path.is_file():
+        from conformance.report import render_report
+
+        render_report(results_path, report_dir / "report.html")
+    return code
