@@ -37,6 +37,17 @@ def require_success(reply: Reply, prepared: Prepared) -> str:
     return message_id
 
 
+def expect_stored(ctx: RunContext, example: dict[str, Any], field: str, expected: str,
+                  what: str) -> None:
+    """Send a valid example; getMessage's ``field`` must be ``expected`` (``what`` says
+    where the expected value comes from, e.g. "the body sent")."""
+    seen = send_valid(ctx, example, observe_after=False)
+    stored = ctx.message(seen.message_id).fields.get(field, "")
+    if stored != expected:
+        fail(f"after {seen.prepared.operation}, getMessage returned {field} {short(stored)}; "
+             f"expected {short(expected)} ({what})")
+
+
 @dataclass
 class Observed:
     prepared: Prepared

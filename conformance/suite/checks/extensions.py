@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from conformance.strategies import domain
 from conformance.strategies.xmltext import xml_text
-from conformance.suite.checks._common import fail, send_valid, short
+from conformance.suite.checks._common import expect_stored, fail, send_valid, short
 from conformance.suite.context import RunContext, text
 from conformance.suite.registry import CheckSkipped, check
 
@@ -44,12 +44,10 @@ def template_substituted(ctx: RunContext) -> int:
                                   body=xml_text(min_size=1, max_size=500))
 
     def body(example: dict) -> None:
-        seen = send_valid(ctx, example, observe_after=False)
-        stored = ctx.message(seen.message_id).fields.get("message.body", "")
         expected = template.replace("%message.body%", example["body"])
-        if stored != expected:
-            fail(f"{seen.prepared.operation} with reply template {ctx.config.reply_template} "
-                 f"stored {short(stored)}; expected {short(expected)}")
+        expect_stored(ctx, example, "message.body", expected,
+                      f"reply template {ctx.config.reply_template} with %message.body% "
+                      "replaced by the body sent")
 
     return ctx.run_examples("AM23-TEMPLATE", strategy, body,
                             fixed=domain.systematic(EXTENDED, template="existing"))
@@ -157,10 +155,7 @@ def html_stored(ctx: RunContext) -> int:
     strategy = domain.add_message(variants=(3,), template=st.just("none"))
 
     def body(example: dict) -> None:
-        seen = send_valid(ctx, example, observe_after=False)
-        stored = ctx.message(seen.message_id).fields.get("message.html_body", "")
-        if stored != example["html_body"]:
-            fail(f"addMessage3 was sent htmlMessageBody {short(example['html_body'])} and "
-                 f"getMessage returned message.html_body {short(stored)}")
+        expect_stored(ctx, example, "message.html_body", example["html_body"],
+                      "the htmlMessageBody sent")
 
     return ctx.run_examples("AM3-HTML", strategy, body, fixed=domain.systematic((3,)))

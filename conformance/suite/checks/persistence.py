@@ -5,7 +5,12 @@ from __future__ import annotations
 from hypothesis import strategies as st
 
 from conformance.strategies import domain
-from conformance.suite.checks._common import fail, require_success, send_valid, short
+from conformance.suite.checks._common import (
+    expect_stored,
+    fail,
+    require_success,
+    send_valid,
+)
 from conformance.suite.context import RunContext, text
 from conformance.suite.registry import check
 
@@ -55,11 +60,7 @@ def message_listed(ctx: RunContext) -> int:
        family="persistence")
 def body_exact(ctx: RunContext) -> int:
     def body(example: dict) -> None:
-        seen = send_valid(ctx, example, observe_after=False)
-        stored = ctx.message(seen.message_id).fields.get("message.body", "")
-        if stored != example["body"]:
-            fail(f"{seen.prepared.operation} was sent the body {short(example['body'])} and "
-                 f"getMessage returned {short(stored)}")
+        expect_stored(ctx, example, "message.body", example["body"], "the body sent")
 
     return ctx.run_examples("AM-BODY-EXACT", PLAIN, body, fixed=domain.systematic())
 
@@ -68,11 +69,7 @@ def body_exact(ctx: RunContext) -> int:
        clause="addMessage: sLevel", family="persistence")
 def slevel_stored(ctx: RunContext) -> int:
     def body(example: dict) -> None:
-        seen = send_valid(ctx, example, observe_after=False)
-        stored = ctx.message(seen.message_id).fields.get("message.slevel", "")
-        if stored != example["slevel"]:
-            fail(f"{seen.prepared.operation} was sent sLevel {example['slevel']!r} and "
-                 f"getMessage returned {stored!r}")
+        expect_stored(ctx, example, "message.slevel", example["slevel"], "the sLevel sent")
 
     return ctx.run_examples("AM-SLEVEL", PLAIN, body, fixed=domain.systematic())
 
