@@ -6,6 +6,7 @@ once per session), so every test gets its own target and therefore its own fresh
 
 from __future__ import annotations
 
+import os
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -15,9 +16,16 @@ import pytest
 import zeep
 from aiosmtpd.controller import Controller
 from helpers import BINDING, Session, free_port
+from hypothesis import settings
 
 from conformance.contract import CANONICAL_WSDL, Contract, load_contract
 from conformance.reference import ReferenceTarget, TargetConfig
+
+# In CI the project's own property tests run the same examples every time (no flaky gate);
+# locally they explore. The suite itself sets its seed explicitly, whatever the profile.
+settings.register_profile("ci", derandomize=True, database=None, deadline=None)
+settings.register_profile("dev", database=None, deadline=None)
+settings.load_profile("ci" if os.environ.get("CI") else "dev")
 
 
 @pytest.fixture(scope="session")

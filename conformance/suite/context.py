@@ -351,7 +351,8 @@ class RunContext:
             strategy, max_examples = st.just(self.replay_example), 1
         runner = settings(
             max_examples=max_examples or self.config.profile.max_examples,
-            deadline=None, database=None, print_blob=False, report_multiple_bugs=False,
+            deadline=None, database=None, derandomize=False, print_blob=False,
+            report_multiple_bugs=False,
             suppress_health_check=list(HealthCheck),
             phases=(Phase.explicit, Phase.reuse, Phase.generate, Phase.shrink),
         )(seed(self.seed_for(check_id))(given(strategy)(test)))

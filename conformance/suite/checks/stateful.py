@@ -206,6 +206,7 @@ def life_cycle(ctx: RunContext) -> int:
         run_state_machine_as_test(machine, settings=settings(
             max_examples=profile.state_machine_runs,
             stateful_step_count=profile.state_machine_steps, deadline=None, database=None,
+            derandomize=False,
             print_blob=False, report_multiple_bugs=False,
             suppress_health_check=list(HealthCheck)))
     except FlakyFailure as exc:
