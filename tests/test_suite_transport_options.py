@@ -215,9 +215,6 @@ def test_without_the_header_the_target_is_unreachable(api_key_gate: Gate) -> Non
     assert api_key_gate.refused == 1 and api_key_gate.passed == 0
 
 
-@pytest.mark.xfail(reason="AM-WSDL reads <endpoint>?wsdl with urllib (contract.read_source), "
-                   "not the client's session: no extra headers, basic auth or TLS options, "
-                   "so behind such a proxy the check is skipped with HTTP 403", strict=True)
 def test_served_wsdl_is_read_with_the_transport_options(api_key_gate: Gate) -> None:
     _, outcomes = run_checks(ClientConfig(api_key_gate.endpoint, headers=dict([API_KEY])),
                              ["AM-WSDL"])
@@ -440,10 +437,10 @@ def test_tls_without_certificate_or_ca_the_target_is_unreachable(
     if missing == "client certificate":
         # The client hears of it as an alert (CERTIFICATE_REQUIRED), an EOF in the
         # handshake or a reset, depending on timing.
-        assert "SSL" in message or "reset the connection" in message, message
+        assert "client certificate" in message or "reset the connection" in message, message
         assert proxy.counted("refused", 1) == 1
     else:
-        assert "CERTIFICATE_VERIFY_FAILED" in message
+        assert "certificate is not trusted" in message, message
     assert proxy.handshakes["accepted"] == 0
 
 
@@ -525,7 +522,8 @@ def test_rate_limit_spaces_the_requests(target: ReferenceTarget, clock: Recordin
     assert sends[-1] - sends[0] >= (CALLS - 1) / rate - 0.01
     assert clock.sleeps and all(0 < s <= 1 / rate for s in clock.sleeps)
     # The throttle's wait is not the target's time: no exchange's elapsed time includes it.
-    assert sum(e.elapsed_ms for e in client.recorder.current) / 1e3 < took
+    elapsed = sum(e.elapsed_ms for e in client.recorder.current) / 1e3
+    assert elapsed + sum(clock.sleeps) <= took + 1e-3
 
 
 def test_no_rate_limit_imposes_no_wait(target: ReferenceTarget, clock: RecordingTime,

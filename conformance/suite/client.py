@@ -122,7 +122,7 @@ class TargetClient:
         self.contract = contract
         self.config = config
         self.recorder = recorder
-        self.session = _http_session(config)
+        self.session = http_session(config)
         self._last_post = 0.0
         self._rate_lock = threading.Lock()
         self.transport = _Transport(self, self.session, config.timeout)
@@ -249,7 +249,7 @@ class ResponseInvalid(TargetError):
     """The target answered SOAP that does not validate against the contract."""
 
 
-def _http_session(config: ClientConfig) -> requests.Session:
+def http_session(config: ClientConfig) -> requests.Session:
     session = requests.Session()
     session.headers.update(config.headers)
     if config.basic_auth:
@@ -279,6 +279,13 @@ def _read_capped(response: requests.Response) -> bytes:
 
 
 def _transport_reason(exc: Exception, timeout: float) -> str:
+    if isinstance(exc, requests.exceptions.SSLError):
+        detail = str(exc)
+        hint = ("the server's certificate is not trusted (see --ca-bundle)"
+                if "CERTIFICATE_VERIFY_FAILED" in detail else
+                "the TLS handshake was refused (a client certificate required? see "
+                "--client-cert/--client-key)")
+        return f"TLS failure: {hint}"
     if isinstance(exc, requests.exceptions.Timeout):
         return f"the target did not answer within {timeout:g} s"
     if isinstance(exc, requests.exceptions.ConnectionError):

@@ -63,6 +63,8 @@ class SuiteConfig:
         values = [self.password, self.owner_password]
         if self.client and self.client.basic_auth:
             values.append(self.client.basic_auth[1])
+        if self.client:  # extra headers carry API keys and tokens more often than not
+            values.extend(self.client.headers.values())
         return [v for v in values if v]
 
 

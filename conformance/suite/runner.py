@@ -8,8 +8,10 @@ Exceptions of type :class:`RunError` carry the exit code of PRODUCT.md (2 config
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import logging
+import shutil
 import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -20,9 +22,16 @@ import pytest
 
 from conformance.contract import ContractError, load_contract
 from conformance.suite import test_conformance
-from conformance.suite.client import ClientConfig, Recorder, TargetClient, TargetError
+from conformance.suite.client import (
+    ClientConfig,
+    Recorder,
+    TargetClient,
+    TargetError,
+    http_session,
+)
 from conformance.suite.config import REFERENCE_OWNER, REFERENCE_USER, SuiteConfig
 from conformance.suite.context import RunContext
+from conformance.suite.fetch import fetch_wsdl
 from conformance.suite.plugin import SuiteState
 from conformance.suite.registry import select
 
@@ -106,7 +115,7 @@ def prepare(config: SuiteConfig, capture: Any = None) -> SuiteState:
     except KeyError as exc:
         raise RunError(str(exc.args[0]), EXIT_USAGE) from None
     try:
-        contract = load_contract(config.wsdl)
+        contract = load_contract(local_wsdl(config))
     except ContractError as exc:
         raise RunError(str(exc), EXIT_USAGE) from None
     state = SuiteState(config=config, capture=capture)
@@ -126,6 +135,18 @@ def prepare(config: SuiteConfig, capture: Any = None) -> SuiteState:
     state.context = ctx
     state.redactor.add(*ctx.session_keys)
     return state
+
+
+def local_wsdl(config: SuiteConfig) -> str:
+    """The WSDL for messages; one given as an http(s) URL is fetched through the suite's
+    own HTTP session (headers, auth, TLS) into a folder that lives as long as the process."""
+    if not config.wsdl.startswith(("http://", "https://")):
+        return config.wsdl
+    session = http_session(config.client or ClientConfig(config.endpoint))
+    folder = Path(tempfile.mkdtemp(prefix="conformance-wsdl-"))
+    atexit.register(shutil.rmtree, folder, True)
+    timeout = config.client.timeout if config.client else 30.0
+    return str(fetch_wsdl(session, config.wsdl, folder, timeout))
 
 
 def run_pytest(state: SuiteState, report_dir: Path, quiet: bool = True) -> int:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import tempfile
+from pathlib import Path
+
 from hypothesis import strategies as st
 
 from conformance.strategies import domain
@@ -65,16 +68,19 @@ def error_code_documented(ctx: RunContext) -> int:
 def served_wsdl(ctx: RunContext) -> int:
     from conformance.contract import CANONICAL_WSDL, ContractError
     from conformance.contractcheck import check_contract
+    from conformance.suite.fetch import fetch_wsdl
     from conformance.suite.registry import CheckSkipped
 
     endpoint = ctx.config.endpoint
     url = f"{endpoint}{'&' if '?' in endpoint else '?'}wsdl"
     ctx.example = {"wsdl": url}
-    try:
-        report = check_contract(CANONICAL_WSDL, url)
-    except ContractError as exc:
-        raise CheckSkipped(f"the target serves no usable WSDL at {url}: {exc}") from None
-    ctx.contract_check = report.to_dict()
+    with tempfile.TemporaryDirectory() as folder:
+        try:
+            served = fetch_wsdl(ctx.client.session, url, Path(folder), ctx.client.config.timeout)
+            report = check_contract(CANONICAL_WSDL, served)
+        except ContractError as exc:
+            raise CheckSkipped(f"the target serves no usable WSDL at {url}: {exc}") from None
+    ctx.contract_check = {**report.to_dict(), "served_wsdl": url}
     breaking = [d for d in report.diff.differences
                 if d.breaking and not d.kind.startswith("namespace")]
     if breaking:
