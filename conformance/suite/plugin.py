@@ -186,8 +186,8 @@ def conformance_state(request: pytest.FixtureRequest) -> Iterator[SuiteState]:
 
 
 def replay_command(state: SuiteState, check_id: str) -> str:
-    path = state.config and state.target_info.get("results_path")
-    return f"{state.replay_base} {path or 'results.json'} --check {check_id}"
+    path = state.target_info.get("results_path") or "results.json"
+    return f"{state.replay_base} {path} --check {check_id}"
 
 
 def execute(state: SuiteState, check_id: str) -> Outcome:

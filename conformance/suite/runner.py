@@ -153,6 +153,8 @@ def run_pytest(state: SuiteState, report_dir: Path, quiet: bool = True) -> int:
     """Run the suite's tests in this process; returns pytest's exit code."""
     report_dir.mkdir(parents=True, exist_ok=True)
     results_path = report_dir / "results.json"
+    for stale in (results_path, report_dir / "junit.xml", report_dir / "report.html"):
+        stale.unlink(missing_ok=True)  # never render an earlier run's results as this one's
     state.target_info["results_path"] = str(results_path)
     with tempfile.TemporaryDirectory() as tmp:
         ini = Path(tmp) / "pytest.ini"
