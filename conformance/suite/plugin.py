@@ -166,6 +166,8 @@ def conformance_state(request: pytest.FixtureRequest) -> Iterator[SuiteState]:
             host, _, port = capture_at.rpartition(":")
             state.capture = SmtpCapture(host or "127.0.0.1", int(port)).start()
     config = state.config
+    if request.config.getoption("results_json"):
+        state.target_info.setdefault("results_path", request.config.getoption("results_json"))
     state.redactor.add(*config.secrets())
     try:
         contract = load_contract(config.wsdl)
