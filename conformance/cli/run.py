@@ -26,6 +26,7 @@ from conformance.suite.config import (
     PROFILES,
     SuiteConfig,
     from_env,
+    transport_config,
 )
 
 EXIT_BY_VERDICT = {"conformant": EXIT_OK, "nonconformant": EXIT_NONCONFORMANT,
@@ -78,25 +79,14 @@ def register(subparsers: Any) -> None:
 
 
 def client_config(args: argparse.Namespace) -> ClientConfig:
-    headers = {}
-    for header in args.header:
-        name, sep, value = header.partition(":")
-        if not sep or not name.strip():
-            raise CliError(f"--header {header!r}: expected NAME:VALUE")
-        headers[name.strip()] = value.strip()
-    basic = None
-    if args.basic_auth:
-        user, sep, password = args.basic_auth.partition(":")
-        if not sep:
-            raise CliError("--basic-auth: expected USER:PASSWORD")
-        basic = (user, password)
-    for path in (args.client_cert, args.client_key, args.ca_bundle):
-        if path and not Path(path).is_file():
-            raise CliError(f"cannot read {path}")
-    return ClientConfig(endpoint=args.endpoint or "", timeout=args.timeout,
-                        retries=args.retries, rate_limit=args.rate_limit, headers=headers,
-                        basic_auth=basic, client_cert=args.client_cert,
-                        client_key=args.client_key, verify=args.ca_bundle or True)
+    try:
+        return transport_config(
+            args.endpoint or "", timeout=args.timeout, retries=args.retries,
+            rate_limit=args.rate_limit, headers=args.header, basic_auth=args.basic_auth,
+            client_cert=args.client_cert, client_key=args.client_key,
+            ca_bundle=args.ca_bundle)
+    except ValueError as exc:
+        raise CliError(str(exc)) from None
 
 
 def http_url(value: str, flag: str) -> str:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from conformance.suite.client import ClientConfig
 
@@ -70,3 +71,29 @@ class SuiteConfig:
 
 def from_env(value: str | None, env: str) -> str | None:
     return value if value else os.environ.get(env) or None
+
+
+def transport_config(endpoint: str, *, timeout: float, retries: int, rate_limit: float,
+                     headers: list[str], basic_auth: str | None, client_cert: str | None,
+                     client_key: str | None, ca_bundle: str | None) -> ClientConfig:
+    """A ClientConfig from the option values the CLI and the pytest plugin share; a bad
+    value raises ``ValueError`` with a one-line reason."""
+    parsed = {}
+    for header in headers:
+        name, sep, value = header.partition(":")
+        if not sep or not name.strip():
+            raise ValueError(f"--header {header!r}: expected NAME:VALUE")
+        parsed[name.strip()] = value.strip()
+    basic = None
+    if basic_auth:
+        user, sep, password = basic_auth.partition(":")
+        if not sep:
+            raise ValueError("--basic-auth: expected USER:PASSWORD")
+        basic = (user, password)
+    for path in (client_cert, client_key, ca_bundle):
+        if path and not Path(path).is_file():
+            raise ValueError(f"cannot read {path}")
+    return ClientConfig(endpoint=endpoint, timeout=timeout, retries=retries,
+                        rate_limit=rate_limit, headers=parsed, basic_auth=basic,
+                        client_cert=client_cert, client_key=client_key,
+                        verify=ca_bundle or True)

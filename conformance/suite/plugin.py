@@ -30,6 +30,7 @@ from conformance.suite.config import (
     PROFILES,
     SuiteConfig,
     from_env,
+    transport_config,
 )
 from conformance.suite.context import RunContext
 from conformance.suite.outcome import Outcome, Redactor, run_check
@@ -136,22 +137,15 @@ def config_from_options(opts: pytest.Config) -> SuiteConfig:
 
 
 def client_config(opts: pytest.Config, endpoint: str) -> ClientConfig:
-    headers = {}
-    for header in opts.getoption("header"):
-        name, sep, value = header.partition(":")
-        if not sep or not name.strip():
-            raise pytest.UsageError(f"--header {header!r}: expected NAME:VALUE")
-        headers[name.strip()] = value.strip()
-    auth = opts.getoption("basic_auth")
-    basic = tuple(auth.split(":", 1)) if auth and ":" in auth else None
-    if auth and basic is None:
-        raise pytest.UsageError("--basic-auth: expected USER:PASSWORD")
-    return ClientConfig(
-        endpoint=endpoint, timeout=opts.getoption("request_timeout"),
-        retries=opts.getoption("retries"), rate_limit=opts.getoption("rate_limit"),
-        headers=headers, basic_auth=basic,  # type: ignore[arg-type]
-        client_cert=opts.getoption("client_cert"), client_key=opts.getoption("client_key"),
-        verify=opts.getoption("ca_bundle") or True)
+    try:
+        return transport_config(
+            endpoint, timeout=opts.getoption("request_timeout"),
+            retries=opts.getoption("retries"), rate_limit=opts.getoption("rate_limit"),
+            headers=opts.getoption("header"), basic_auth=opts.getoption("basic_auth"),
+            client_cert=opts.getoption("client_cert"),
+            client_key=opts.getoption("client_key"), ca_bundle=opts.getoption("ca_bundle"))
+    except ValueError as exc:
+        raise pytest.UsageError(str(exc)) from None
 
 
 @pytest.fixture(scope="session")
