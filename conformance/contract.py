@@ -8,6 +8,7 @@ canonical one without code changes.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import urllib.request
 from dataclasses import dataclass, field
@@ -180,8 +181,27 @@ def read_source(source: str | Path, timeout: float = 10.0) -> bytes:
 
 
 def load_contract(source: str | Path | None = None) -> Contract:
-    """Load a WSDL 1.1 with its imported schemas; the canonical contract by default."""
+    """Load a WSDL 1.1 with its imported schemas; the canonical contract by default.
+
+    A local file is loaded once per process and version of the file (the embedded target,
+    the suite and every run of the fault catalogue share it; contracts are read-only)."""
     source = source if source is not None else CANONICAL_WSDL
+    text = str(source)
+    if not text.startswith(("http://", "https://", "file://")):
+        try:
+            stat = Path(text).stat()
+        except OSError as exc:
+            raise ContractError(f"cannot read WSDL {text}: {exc}") from None
+        return _load_file(str(Path(text).resolve()), stat.st_mtime_ns, stat.st_size)
+    return _load(source)
+
+
+@functools.lru_cache(maxsize=16)
+def _load_file(path: str, _mtime_ns: int, _size: int) -> Contract:
+    return _load(path)
+
+
+def _load(source: str | Path) -> Contract:
     raw = read_source(source)
     try:
         document = Wsdl11Document(str(source))
