@@ -22,6 +22,7 @@ from hypothesis.errors import FlakyFailure
 from conformance.contract import Contract
 from conformance.suite.client import Recorder, Reply, TargetClient, TargetError
 from conformance.suite.config import SuiteConfig
+from conformance.suite.example_class import ClassGuard, same_class
 from conformance.suite.registry import CheckFailed
 
 NEW_TICKET_MESSAGE = 2
@@ -317,21 +318,27 @@ class RunContext:
         def wrap(d: dict[str, Any]) -> Any:
             return (d, *example[1:]) if isinstance(example, tuple | list) else d
 
+        def smaller(candidate: dict[str, Any]) -> bool:  # in the class, and still failing
+            return same_class(candidate, inner) and fails(wrap(candidate))
+
         current = dict(inner)
         for key, simplest in SIMPLEST.items():
             if key in current and current[key] != simplest:
-                if fails(wrap({**current, key: simplest})):
+                if smaller({**current, key: simplest}):
                     current[key] = simplest
-        while len(current.get("body", "")) > 1 and fails(
-                wrap({**current, "body": current["body"][: len(current["body"]) // 2]})):
+        while len(current.get("body", "")) > 1 and smaller(
+                {**current, "body": current["body"][: len(current["body"]) // 2]}):
             current["body"] = current["body"][: len(current["body"]) // 2]
-        fails(wrap(current))
+        if not fails(wrap(current)):  # the report shows an example that fails as reported
+            fails(example)
+            return example, message
         return wrap(current), message
 
     def _generated(self, check_id: str, strategy: st.SearchStrategy[Any],
                    body: Callable[[Any], None], max_examples: int | None) -> int:
         count = 0
         aborted: list[TargetError] = []
+        guard = ClassGuard()
 
         def test(example: Any) -> None:
             nonlocal count
@@ -346,6 +353,10 @@ class RunContext:
                 body(example)
             except TargetError as exc:
                 aborted.append(exc)
+            except CheckFailed:
+                if guard.admits(example):
+                    raise
+                # shrinking crossed into another class of example: not a smaller finding
 
         if self.replay_example is not None:
             strategy, max_examples = st.just(self.replay_example), 1
