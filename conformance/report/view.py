@@ -127,7 +127,16 @@ def failure(record: dict[str, Any]) -> dict[str, Any] | None:
                        "response": highlight.tokens(highlight.pretty(e.get("response")))}
                       for e in exchanges[:MAX_EXCHANGES]],
         "exchanges_left_off": max(0, len(exchanges) - MAX_EXCHANGES),
+        **http_evidence(data),
+        "mail": data.get("mail") or [],
     }
+
+
+def http_evidence(data: dict[str, Any]) -> dict[str, Any]:
+    """Method, URL and (already redacted) headers of the subject exchange."""
+    return {"method": data.get("method"), "url": data.get("url"),
+            "request_headers": data.get("request_headers") or {},
+            "response_headers": data.get("response_headers") or {}}
 
 
 def ranges(ids: list[Any]) -> str:

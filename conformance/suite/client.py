@@ -23,6 +23,7 @@ from zeep.transports import Transport
 
 from conformance import soap
 from conformance.contract import BodyInvalid, Contract, Operation
+from conformance.suite.evidence import mail_fact, redact_headers
 
 MAX_RESPONSE_BYTES = 32 * 1024 * 1024
 LOOPBACK = {"127.0.0.1", "localhost", "::1"}
@@ -58,6 +59,11 @@ class Exchange:
     error: str | None = None
     request_invalid: str | None = None
     response_invalid: str | None = None
+    # HTTP evidence (secret header values already redacted; see suite/evidence.py)
+    method: str = "POST"
+    url: str = ""
+    request_headers: dict[str, str] = field(default_factory=dict)
+    response_headers: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -87,11 +93,19 @@ class Recorder:
         self.timings: dict[str, list[float]] = {}
         self.invalid_requests: list[Exchange] = []
         self.invalid_responses: list[Exchange] = []
+        self.mail: list[dict[str, Any]] = []  # mail facts of the current example
         self.total = 0
         self._lock = threading.Lock()
 
     def begin(self) -> None:
         self.current = []
+        self.mail = []
+
+    def note_mail(self, envelope_to: list[str], message: Any) -> None:
+        """Keep a received mail (recipients and identifying headers) as evidence of the
+        current example."""
+        with self._lock:
+            self.mail.append(mail_fact(envelope_to, message))
 
     def add(self, exchange: Exchange) -> None:
         with self._lock:
@@ -178,6 +192,9 @@ class TargetClient:
                             role=getattr(self._local, "role", "observe"), request=message)
         self._local.exchange = exchange
         merged = {**self.config.headers, **headers}
+        exchange.url = address
+        exchange.request_headers = redact_headers(
+            {**self.session.headers, **merged}, self.config.headers)
         attempts = max(1, self.config.retries + 1)
         for attempt in range(attempts):
             self._throttle()
@@ -185,6 +202,7 @@ class TargetClient:
             try:
                 response = self.session.post(address, data=message, headers=merged,
                                              timeout=self.config.timeout, stream=True)
+                self._record_headers(exchange, response)
                 exchange.response = _read_capped(response)
                 exchange.status = response.status_code
                 exchange.elapsed_ms = (time.perf_counter() - started) * 1e3
@@ -203,6 +221,14 @@ class TargetClient:
         exchange.elapsed_ms = (time.perf_counter() - started) * 1e3
         self.recorder.add(exchange)
         raise TargetError(f"{exchange.operation}: {exchange.error}")
+
+    def _record_headers(self, exchange: Exchange, response: requests.Response) -> None:
+        """The headers as really sent (auth included) and received, secrets redacted."""
+        exchange.method = str(response.request.method or "POST")
+        exchange.url = str(response.request.url or exchange.url)
+        exchange.request_headers = redact_headers(response.request.headers,
+                                                  self.config.headers)
+        exchange.response_headers = redact_headers(response.headers, self.config.headers)
 
     def _throttle(self) -> None:
         if self.config.rate_limit <= 0:

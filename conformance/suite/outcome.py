@@ -99,7 +99,9 @@ def failure_record(ctx: RunContext, message: str, replay_command: str) -> dict[s
         "request": _envelope(subject.request) if subject else None,
         "response": _envelope(subject.response) if subject else None,
         "http_status": subject.status if subject else None,
+        **(_http(subject) if subject else {}),
         "exchanges": [_exchange(e) for e in exchanges],
+        "mail": list(ctx.recorder.mail),
         "replay": replay_command,
     }
 
@@ -108,8 +110,16 @@ def _envelope(data: bytes) -> str:
     return soap.pretty(data) if data else ""
 
 
+def _http(exchange: Exchange) -> dict[str, Any]:
+    """Method, URL and headers (secret values redacted when recorded)."""
+    return {"method": exchange.method, "url": exchange.url,
+            "request_headers": dict(exchange.request_headers),
+            "response_headers": dict(exchange.response_headers)}
+
+
 def _exchange(exchange: Exchange) -> dict[str, Any]:
     return {"operation": exchange.operation, "role": exchange.role,
             "http_status": exchange.status, "elapsed_ms": round(exchange.elapsed_ms, 2),
+            **_http(exchange),
             "request": _envelope(exchange.request), "response": _envelope(exchange.response),
             "error": exchange.error}
