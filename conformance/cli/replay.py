@@ -49,6 +49,7 @@ def replay(args: argparse.Namespace) -> int:
             if example is not None and "steps" not in example:
                 state.context.replay_example = example  # type: ignore[union-attr]
             outcome = run_check(state.context, check, None, "")
+            state.context.teardown()  # type: ignore[union-attr]  # log out its sessions
     except runner.RunError as exc:
         raise CliError(str(exc), exc.exit_code) from None
     where = config.endpoint

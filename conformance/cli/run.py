@@ -43,7 +43,8 @@ def add_target_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--owner-user", help=f"ticket owner user (or ${ENV_OWNER_USER})")
     parser.add_argument("--owner-password",
                         help=f"ticket owner password (or ${ENV_OWNER_PASSWORD})")
-    parser.add_argument("--owner-id", help=f"the owner's user id (or ${ENV_OWNER_ID})")
+    parser.add_argument("--owner-id", help=f"the owner's user id (or ${ENV_OWNER_ID}; "
+                        "default: discovered)")
     parser.add_argument("--timeout", type=float, default=30.0, help="seconds per request")
     parser.add_argument("--retries", type=int, default=2, help="retries of refused connects")
     parser.add_argument("--rate-limit", type=float, default=0.0, help="requests per second")
@@ -55,8 +56,10 @@ def add_target_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--ca-bundle", help="CA bundle for the target's certificate")
     parser.add_argument("--smtp-capture", metavar="HOST:PORT",
                         help="listen there for the target's mail (external targets)")
-    parser.add_argument("--ticket-category", default="1", help="categoryId for new tickets")
-    parser.add_argument("--reply-template", default="1", help="replyTemplateId to use")
+    parser.add_argument("--ticket-category", metavar="ID",
+                        help="categoryId for the suite's tickets (default: discovered)")
+    parser.add_argument("--reply-template", metavar="ID", help="replyTemplateId with "
+                        "%%message.body%% for the template check (default: discovered)")
     parser.add_argument("--fault", action="append", default=[], metavar="NAME",
                         help="embedded target only: switch on a fault (see `conformance "
                              "faults`)")
@@ -110,8 +113,8 @@ def suite_config(args: argparse.Namespace, seed: int | None, profile: str,
         owner_password=from_env(args.owner_password, ENV_OWNER_PASSWORD) or "",
         owner_id=from_env(args.owner_id, ENV_OWNER_ID) or "",
         profile=PROFILES[profile], seed=seed if seed is not None else random.randrange(2**31),
-        checks=checks, client=client_config(args), category=args.ticket_category,
-        reply_template=args.reply_template, faults=list(args.fault))
+        checks=checks, client=client_config(args), category=args.ticket_category or "",
+        reply_template=args.reply_template or "", faults=list(args.fault))
 
 
 @contextlib.contextmanager
@@ -154,6 +157,8 @@ def run(args: argparse.Namespace) -> int:
     try:
         with target_for(config, args) as capture:
             state = runner.prepare(config, capture)
+            if state.context is not None and state.context.discovery:
+                print(state.context.discovery["line"], flush=True)
             if args.detection:
                 state.detection = score_catalogue(config.seed)
             print(f"testing {config.endpoint} (profile {config.profile.name}, seed "

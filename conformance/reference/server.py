@@ -18,7 +18,7 @@ from conformance.reference.app import DEFAULT_MAX_REQUEST_BYTES, DEFAULT_PATH, R
 from conformance.reference.faults import validate_faults
 from conformance.reference.mail import Mailer
 from conformance.reference.service import TicketService
-from conformance.reference.store import Store
+from conformance.reference.store import SEED_FILE, Store
 
 log = logging.getLogger("conformance.reference")
 
@@ -33,6 +33,7 @@ class TargetConfig:
     threads: int = 8
     session_ttl: float = 1800.0
     max_request_bytes: int = DEFAULT_MAX_REQUEST_BYTES
+    seed: str | Path | None = None  # seed data (default: fixtures/seed.json)
 
 
 class ReferenceTarget:
@@ -42,7 +43,7 @@ class ReferenceTarget:
                  contract: Contract | None = None) -> None:
         self.config = config or TargetConfig()
         faults = validate_faults(self.config.faults)
-        self.store = Store(self.config.db)
+        self.store = Store(self.config.db, Path(self.config.seed or SEED_FILE))
         self.service = TicketService(self.store, Mailer(self.config.smtp), faults,
                                      session_ttl=self.config.session_ttl)
         self.app = ReferenceApp(self.service, contract or load_contract(),

@@ -121,6 +121,7 @@ class ReportPlugin:
                         "ticket_ranges": view.ranges(tickets),
                         "attachment_ranges": view.ranges(attachments)},
             "contract": view.contract_check(results),
+            "sessions": results.get("sessions"), "discovery": results.get("discovery"),
             "request_total": (results.get("requests") or {}).get("total", 0),
             **view.pictures(results),
         }

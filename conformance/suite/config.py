@@ -54,8 +54,8 @@ class SuiteConfig:
     checks: list[str] = field(default_factory=list)
     client: ClientConfig | None = None
     smtp_capture: str | None = None  # HOST:PORT the suite listens on for the target's mail
-    category: str = "1"
-    reply_template: str = "1"
+    category: str = ""  # empty: discovered before the run (suite/discovery.py)
+    reply_template: str = ""  # empty: discovered before the run
     embedded: bool = False
     faults: list[str] = field(default_factory=list)
 

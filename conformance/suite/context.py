@@ -22,10 +22,16 @@ from hypothesis.errors import FlakyFailure
 from conformance.contract import Contract
 from conformance.suite.client import Recorder, Reply, TargetClient, TargetError
 from conformance.suite.config import SuiteConfig
+from conformance.suite.discovery import discover
 from conformance.suite.example_class import ClassGuard, same_class
-from conformance.suite.registry import CheckFailed
+from conformance.suite.registry import CheckFailed, CheckSkipped
+from conformance.suite.sessions import SessionLog, save_subscription, saved_subscription
+from conformance.suite.unknown_ids import UnknownIds
 
 NEW_TICKET_MESSAGE = 2
+NOTIFICATION_VIOLATION = "26"
+INVALID_SESSION = "5"
+RUN_SESSION = "the run's session"
 # The simplest value of each example field, for simplifying a failing fixed example.
 SIMPLEST: dict[str, Any] = {"attachments": [], "body": "", "html_body": "", "notify": False,
                             "slevel": "1", "template": "none",
@@ -94,36 +100,87 @@ class RunContext:
         self.agent_key = ""
         self.owner_key = ""
         self.notification_key = ""
+        self.sessions = SessionLog()  # opened/closed, listed without keys
+        self.subscription: dict[str, Any] = {"how": None, "kept_for_next_run": False}
+        self.unavailable: dict[str, str] = {}  # what this target lacks -> why (skips)
+        self.discovery: dict[str, Any] = {}
+        self.unknown: UnknownIds | None = None  # verified-unknown ids (set by discovery)
 
     # set-up ------------------------------------------------------------------------------
     def setup(self) -> None:
-        """Log in both users and subscribe to the owner's notifications."""
-        self.agent_key = self.login(self.config.user, self.config.password, "agent")
+        """Log in both users and subscribe to the owner's notifications, once per run."""
+        if self.agent_key:
+            return
+        self.agent_key = self.login(self.config.user, self.config.password, "agent",
+                                    RUN_SESSION)
         self.owner_key = self.login(self.config.owner_user, self.config.owner_password,
-                                    "owner")
+                                    "owner", RUN_SESSION)
         self.subscribe()
+        self.discovery = discover(self)  # category, template, owner id, unknown ids
 
-    def login(self, user: str, password: str, who: str) -> str:
+    def login(self, user: str, password: str, who: str,
+              purpose: str = "opened by a check") -> str:
         reply = self.client.call("login", "setup", userName=user, password=password)
         if not reply.ok or not reply.data.get("sessionKey"):
             raise TargetError(f"cannot log in as the {who} user {user!r}: "
                               f"{_describe(reply)}")
         key = str(reply.data["sessionKey"])
         self.session_keys.append(key)
+        self.sessions.opened(key, user, who, purpose)
         return key
 
     def subscribe(self) -> None:
+        """Reuse the subscription an earlier run kept for this endpoint and owner, or
+        allocate one; a target that refuses (another subscriber reads the owner's
+        notifications: errorCode 26) leaves the notification checks skipped."""
+        saved = None if self.config.embedded else saved_subscription(
+            self.config.endpoint, self.config.owner_user)
+        if saved and self.client.call("getUserNotifications", "setup",
+                                      sessionKey=self.owner_key,
+                                      notificationKey=saved).ok:
+            self.notification_key, self.subscription["how"] = saved, "reused"
+            self.session_keys.append(saved)
+            return
         reply = self.client.call("allocUserNotifications", "setup", sessionKey=self.owner_key,
                                  source="conformance-suite")
+        if not reply.ok and reply.error_code == NOTIFICATION_VIOLATION:
+            self.subscription["how"] = "refused"
+            self.unavailable["notifications"] = (
+                "allocUserNotifications was refused with errorCode 26 (the owner's "
+                "notifications are read by another subscriber; a subscription lives 5 "
+                "minutes after its last use)")
+            return
         if not reply.ok:
             raise TargetError(f"allocUserNotifications failed: {_describe(reply)}")
         self.notification_key = str(reply.data.get("notificationKey") or "")
+        self.subscription["how"] = "allocated"
         self.session_keys.append(self.notification_key)
+
+    def teardown(self) -> None:
+        """Log out every session the run opened; keep the subscription for the next run
+        (the port has no operation that ends one). Idempotent; never raises."""
+        if self.notification_key and not self.config.embedded:
+            save_subscription(self.config.endpoint, self.config.owner_user,
+                              self.notification_key)
+            self.subscription["kept_for_next_run"] = True
+        for key in self.sessions.open_keys():
+            try:
+                reply = self.client.call("logout", "setup", sessionKey=key)
+            except TargetError as exc:
+                self.sessions.closed(key, "logout at the end of the run", str(exc))
+                continue
+            if reply.error_code == INVALID_SESSION:  # a check logged it out already
+                self.sessions.closed(key, "logged out during the run")
+                continue
+            self.sessions.closed(key, "logout at the end of the run",
+                                 "" if reply.ok else f"logout: {_describe(reply)}")
 
     def logged_out_key(self) -> str:
         if self._logged_out is None:
-            key = self.login(self.config.user, self.config.password, "agent")
+            key = self.login(self.config.user, self.config.password, "agent",
+                             "a logged-out key for the error checks")
             self.expect_ok(self.client.call("logout", "setup", sessionKey=key), "logout")
+            self.sessions.closed(key, "logged out at once (the key is then invalid)")
             self._logged_out = key
         return self._logged_out
 
@@ -200,6 +257,8 @@ class RunContext:
 
     def owner_notifications(self) -> list[dict[str, Any]]:
         """What the owner was notified of since the last look."""
+        if "notifications" in self.unavailable:
+            raise CheckSkipped(self.unavailable["notifications"])
         reply = self.expect_ok(self.client.call(
             "getUserNotifications", sessionKey=self.owner_key,
             notificationKey=self.notification_key), "getUserNotifications")
@@ -222,7 +281,8 @@ class RunContext:
                                   "sendNotification": example["notify"]}
         if variant > 1:
             template = {"none": "0", "existing": self.config.reply_template,
-                        "unknown": UNKNOWN_TEMPLATE}[example["template"]]
+                        "unknown": self.unknown_id("template", UNKNOWN_TEMPLATE)
+                        }[example["template"]]
             if example["template"] == "unknown":
                 expected.add("*")  # undocumented: any documented non-zero code
             mail = example["mail"]
@@ -247,7 +307,7 @@ class RunContext:
         if kind == "own":
             return self.ticket_with_status(example["status"])
         expected.add("13")
-        return value
+        return self.unknown_id("ticket", value) if kind == "unknown" else value
 
     def attachments_for(self, specs: list[dict[str, Any]], expected: set[str]
                         ) -> tuple[list[str], dict[str, bytes]]:
@@ -264,8 +324,12 @@ class RunContext:
                 ids.append(uploaded[min(spec["index"], len(uploaded) - 1)])
             elif spec["kind"] == "unknown":
                 expected.add("16")
-                ids.append(spec["id"])
+                ids.append(self.unknown_id("attachment", spec["id"]))
         return ids, data
+
+    def unknown_id(self, kind: str, value: str) -> str:
+        """``value``, or another id if this target knows ``value`` (see unknown_ids.py)."""
+        return self.unknown.resolve(kind, value) if self.unknown is not None else value
 
     def send(self, prepared: Prepared, role: str = "subject") -> Reply:
         return self.client.call(prepared.operation, role, **prepared.params)

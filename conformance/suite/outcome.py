@@ -11,6 +11,7 @@ from typing import Any
 from conformance import soap
 from conformance.suite.client import Exchange, TargetError
 from conformance.suite.context import RunContext
+from conformance.suite.needs import skip_reason
 from conformance.suite.registry import Check, CheckFailed, CheckSkipped
 
 PASSED, FAILED, SKIPPED, ERROR = "passed", "failed", "skipped", "error"
@@ -67,6 +68,10 @@ def run_check(ctx: RunContext | None, check: Check, setup_error: str | None,
                       check.conformance_class, check.clause)
     if ctx is None:
         outcome.status, outcome.reason = ERROR, setup_error or "no run context"
+        return outcome
+    lacking = skip_reason(ctx.unavailable, check.id)
+    if lacking:  # the target lacks what the check needs: skipped, never an abort
+        outcome.status, outcome.reason = SKIPPED, lacking
         return outcome
     started = time.perf_counter()
     ctx.example = None

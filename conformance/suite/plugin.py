@@ -46,7 +46,8 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     add("--password", help=f"agent password (or ${ENV_PASSWORD})")
     add("--owner-user", help=f"ticket owner's user name (or ${ENV_OWNER_USER})")
     add("--owner-password", help=f"ticket owner's password (or ${ENV_OWNER_PASSWORD})")
-    add("--owner-id", help=f"the owner's user id on the target (or ${ENV_OWNER_ID})")
+    add("--owner-id", help=f"the owner's user id on the target (or ${ENV_OWNER_ID}; "
+        "default: discovered)")
     add("--request-timeout", type=float, default=30.0, help="seconds per request")
     add("--retries", type=int, default=2, help="retries of a refused connection")
     add("--rate-limit", type=float, default=0.0, help="max requests per second (0: none)")
@@ -61,8 +62,11 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     add("--check", action="append", default=[], metavar="ID", help="run only these checks")
     add("--smtp-capture", metavar="HOST:PORT",
         help="listen there for the target's mail (addMessage2/3 mail checks)")
-    add("--ticket-category", default="1", help="categoryId for the suite's tickets")
-    add("--reply-template", default="1", help="replyTemplateId for template checks")
+    add("--ticket-category", metavar="ID",
+        help="categoryId for the suite's tickets (default: discovered)")
+    add("--reply-template", metavar="ID",
+        help="replyTemplateId with %message.body% for the template check (default: "
+             "discovered)")
     add("--results-json", metavar="PATH", help="write results.json there")
 
 
@@ -119,7 +123,6 @@ def config_from_options(opts: pytest.Config) -> SuiteConfig:
         "--password": from_env(get("password"), ENV_PASSWORD),
         "--owner-user": from_env(get("owner_user"), ENV_OWNER_USER),
         "--owner-password": from_env(get("owner_password"), ENV_OWNER_PASSWORD),
-        "--owner-id": from_env(get("owner_id"), ENV_OWNER_ID),
     }
     missing = [k for k, v in required.items() if not v]
     if missing:
@@ -129,11 +132,11 @@ def config_from_options(opts: pytest.Config) -> SuiteConfig:
         user=required["--user"], password=required["--password"],  # type: ignore[arg-type]
         owner_user=required["--owner-user"],  # type: ignore[arg-type]
         owner_password=required["--owner-password"],  # type: ignore[arg-type]
-        owner_id=required["--owner-id"],  # type: ignore[arg-type]
+        owner_id=from_env(get("owner_id"), ENV_OWNER_ID) or "",  # "": discovered
         profile=PROFILES[get("profile")],
         seed=get("seed") if get("seed") is not None else random.randrange(2**31),
         checks=list(get("check")), client=client_config(opts, endpoint),
-        category=get("ticket_category"), reply_template=get("reply_template"))
+        category=get("ticket_category") or "", reply_template=get("reply_template") or "")
 
 
 def client_config(opts: pytest.Config, endpoint: str) -> ClientConfig:
@@ -164,6 +167,8 @@ def conformance_state(request: pytest.FixtureRequest) -> Iterator[SuiteState]:
         state.target_info.setdefault("results_path", request.config.getoption("results_json"))
     state.redactor.add(*config.secrets())
     try:
+        if state.context is not None:  # set up by `conformance run`: log in once per run
+            raise _AlreadySetUp
         contract = load_contract(config.wsdl)
         recorder = Recorder()
         client = TargetClient(contract, config.client or ClientConfig(config.endpoint),
@@ -171,6 +176,8 @@ def conformance_state(request: pytest.FixtureRequest) -> Iterator[SuiteState]:
         ctx = RunContext(config, contract, client, recorder, state.capture)
         state.context = ctx
         ctx.setup()
+    except _AlreadySetUp:
+        pass
     except (ContractError, TargetError) as exc:
         state.setup_error = str(exc)
     finally:
@@ -179,6 +186,11 @@ def conformance_state(request: pytest.FixtureRequest) -> Iterator[SuiteState]:
     yield state
     if state.context is not None:
         state.redactor.add(*state.context.session_keys)
+        state.context.teardown()  # log out every session the run opened
+
+
+class _AlreadySetUp(Exception):
+    """The run context came set up (``conformance run``): nothing to log in again."""
 
 
 def replay_command(state: SuiteState, check_id: str) -> str:
@@ -249,5 +261,8 @@ def results_document(state: SuiteState) -> dict[str, Any]:
                  "attachments": ctx.created_attachments if ctx else []},
         inputs=ctx.inputs if ctx else [], aborted=state.setup_error)
     document["contract_check"] = ctx.contract_check if ctx else None
+    document["discovery"] = ctx.discovery if ctx else None
+    document["sessions"] = ({**ctx.sessions.summary(), "subscription": ctx.subscription}
+                            if ctx else None)
     document["detection"] = state.detection
     return document

@@ -106,7 +106,7 @@ def prepare(config: SuiteConfig, capture: Any = None) -> SuiteState:
     missing = [flag for flag, value in (
         ("--user", config.user), ("--password", config.password),
         ("--owner-user", config.owner_user), ("--owner-password", config.owner_password),
-        ("--owner-id", config.owner_id)) if not value]
+        ) if not value]  # --owner-id may be left to discovery
     if missing:
         raise RunError(f"missing {', '.join(missing)} (give the options or the "
                        "CONFORMANCE_* environment variables)", EXIT_USAGE)
