@@ -114,7 +114,8 @@ def suite_config(args: argparse.Namespace, seed: int | None, profile: str,
         owner_id=from_env(args.owner_id, ENV_OWNER_ID) or "",
         profile=PROFILES[profile], seed=seed if seed is not None else random.randrange(2**31),
         checks=checks, client=client_config(args), category=args.ticket_category or "",
-        reply_template=args.reply_template or "", faults=list(args.fault))
+        reply_template=args.reply_template or "", faults=list(args.fault),
+        smtp_capture=args.smtp_capture if args.endpoint else None)
 
 
 @contextlib.contextmanager

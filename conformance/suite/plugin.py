@@ -35,6 +35,8 @@ from conformance.suite.config import (
 from conformance.suite.context import RunContext
 from conformance.suite.outcome import Outcome, Redactor, run_check
 from conformance.suite.registry import select
+from conformance.suite.replay_command import replay_command as build_replay_command
+from conformance.suite.replay_command import secret_env
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -136,6 +138,7 @@ def config_from_options(opts: pytest.Config) -> SuiteConfig:
         profile=PROFILES[get("profile")],
         seed=get("seed") if get("seed") is not None else random.randrange(2**31),
         checks=list(get("check")), client=client_config(opts, endpoint),
+        smtp_capture=get("smtp_capture"),
         category=get("ticket_category") or "", reply_template=get("reply_template") or "")
 
 
@@ -194,8 +197,10 @@ class _AlreadySetUp(Exception):
 
 
 def replay_command(state: SuiteState, check_id: str) -> str:
+    """A command that replays the check's minimal example as printed (replay_command.py)."""
     path = state.target_info.get("results_path") or "results.json"
-    return f"{state.replay_base} {path} --check {check_id}"
+    assert state.config is not None
+    return build_replay_command(state.config, str(path), check_id, state.replay_base)
 
 
 def execute(state: SuiteState, check_id: str) -> Outcome:
@@ -262,6 +267,7 @@ def results_document(state: SuiteState) -> dict[str, Any]:
         inputs=ctx.inputs if ctx else [], aborted=state.setup_error)
     document["contract_check"] = ctx.contract_check if ctx else None
     document["discovery"] = ctx.discovery if ctx else None
+    document["replay_env"] = secret_env(config)  # secrets a replay takes from the environment
     document["sessions"] = ({**ctx.sessions.summary(), "subscription": ctx.subscription}
                             if ctx else None)
     document["detection"] = state.detection
