@@ -83,6 +83,7 @@ def test_mail_finding_names_the_mail_and_its_recipients(failed_run: tuple) -> No
 def test_results_and_report_show_the_evidence_without_secrets(failed_run: tuple,
                                                               tmp_path: Path) -> None:
     state, _outcomes = failed_run
+    state.context.teardown()
     path = results.write(results_document(state), tmp_path / "results.json", state.redactor)
     render_report(path, tmp_path / "report.html")
     written = path.read_text(encoding="utf-8")
@@ -93,3 +94,5 @@ def test_results_and_report_show_the_evidence_without_secrets(failed_run: tuple,
         assert "norges bank" not in text and state.context.agent_key not in text
         assert "SOAPAction" in text and "Content-Type" in text
     assert f"POST {state.config.endpoint}" in page
+    assert "2 session(s) opened, 2 closed" in page and 'id="discovery"' in page
+    assert json.loads(written)["sessions"]["closed"] == 2

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from conformance.suite.client import Reply
+from conformance.suite.client import Reply, TargetError
 from conformance.suite.unknown_ids import UnknownIds
 
 if TYPE_CHECKING:
@@ -39,13 +39,27 @@ FIXED_UNKNOWN = {"ticket": "987654321", "attachment": "987654320", "template": "
 
 def discover(ctx: RunContext) -> dict[str, Any]:
     """Find category, reply template, owner id and unknown ids; returns the facts."""
-    facts: dict[str, Any] = {}
-    ticket = _category(ctx, facts)
-    _template(ctx, facts)
-    _owner(ctx, facts, ticket)
+    facts: dict[str, Any] = {"not_probed": {}}
+    ticket = _category(ctx, facts)  # without newTicket nothing can be tested: errors stop
+    try:
+        _template(ctx, facts)
+    except TargetError as exc:  # the check that reads the template will say it
+        ctx.config.reply_template = ctx.config.reply_template or CANDIDATES[0]
+        facts["reply_template"] = None
+        facts["not_probed"]["reply_template"] = str(exc)
+    try:
+        _owner(ctx, facts, ticket)
+    except TargetError as exc:
+        _owner_unknown(ctx, facts)
+        facts["not_probed"]["owner_id"] = str(exc)
     ctx.unknown = UnknownIds(ctx.client.call, lambda: ctx.agent_key)
-    facts["unknown_ids"] = {kind: ctx.unknown.resolve(kind, value)
-                            for kind, value in FIXED_UNKNOWN.items()}
+    facts["unknown_ids"] = {}
+    for kind, value in FIXED_UNKNOWN.items():
+        try:
+            facts["unknown_ids"][kind] = ctx.unknown.resolve(kind, value)
+        except TargetError as exc:  # probed again when an example uses it
+            facts["unknown_ids"][kind] = value
+            facts["not_probed"][f"unknown {kind} id"] = str(exc)
     facts["unknown_answers"] = dict(ctx.unknown.answers)
     facts["missing"] = dict(ctx.unavailable)
     facts["line"] = summary_line(facts)
@@ -112,6 +126,10 @@ def _owner(ctx: RunContext, facts: dict[str, Any], ticket: str | None) -> None:
         facts["owner_id"] = {"id": author, "source": "getMessage message.author of a "
                              "message the owner added"}
         return
+    _owner_unknown(ctx, facts)
+
+
+def _owner_unknown(ctx: RunContext, facts: dict[str, Any]) -> None:
     ctx.config.owner_id = "-1"  # tickets by the target's delegation rules
     ctx.unavailable.setdefault("notifications", (
         "the owner's user id is not known (the port did not tell it: give --owner-id), so "
@@ -146,4 +164,6 @@ def summary_line(facts: dict[str, Any]) -> str:
             f"verified: {unknown}")
     if facts.get("missing"):
         line += f"; skipped for lack of: {', '.join(sorted(facts['missing']))}"
+    if facts.get("not_probed"):
+        line += f"; could not probe: {', '.join(sorted(facts['not_probed']))}"
     return line
