@@ -67,7 +67,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     add("--ticket-category", metavar="ID",
         help="categoryId for the suite's tickets (default: discovered)")
     add("--reply-template", metavar="ID",
-        help="replyTemplateId with %message.body% for the template check (default: "
+        help="replyTemplateId with %%message.body%% for the template check (default: "
              "discovered)")
     add("--results-json", metavar="PATH", help="write results.json there")
 
