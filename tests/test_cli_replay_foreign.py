@@ -84,6 +84,10 @@ def test_printed_replay_reproduces_the_failure_verbatim(served: str, tmp_path: P
         assert secret not in command
     assert f"--endpoint {served}" in command and "--owner-id 11" in command
     assert set(data["replay_env"]) == set(ENV)
+    # session hygiene: one set-up per run (CLI and plugin share it), every session closed
+    logins = data["requests"]["by_operation"]["login"]["count"]
+    assert logins == 2 and data["requests"]["by_operation"]["logout"]["count"] == 2
+    assert data["sessions"]["opened"] == data["sessions"]["closed"] == 2
     page = (tmp_path / "reports" / "report.html").read_text(encoding="utf-8")
     assert "--owner-id 11" in page
 

@@ -16,6 +16,7 @@ from conformance.reference import ReferenceTarget, TargetConfig
 from conformance.reference.store import FIXTURES_DIR, SEED_FILE
 from conformance.suite import runner
 from conformance.suite.config import PROFILES, SuiteConfig
+from conformance.suite.needs import skip_reason
 from conformance.suite.outcome import Outcome, run_check
 from conformance.suite.plugin import SuiteState
 from conformance.suite.registry import select
@@ -137,3 +138,11 @@ def test_sessions_are_closed_and_the_subscription_reused(vendor_target: Callable
     outcome = run_check(second.context, select(["AM-NOTIFY-TRUE"])[0], None, "replay")
     assert outcome.status == "passed", outcome
     second.context.teardown()
+
+
+def test_a_missing_need_names_the_checks_it_skips() -> None:
+    assert skip_reason({"notifications": "why"}, "AM-NOTIFY-TRUE") == "why"
+    assert skip_reason({"notifications": "why"}, "AM-STATUS") is None
+    assert skip_reason({"category": "none"}, "AM-STATUS") == "none"
+    assert skip_reason({"category": "none"}, "AM-WSDL") is None
+    assert skip_reason({}, "AM23-TEMPLATE") is None
