@@ -271,20 +271,30 @@ class RunContext:
 
     def run_examples(self, check_id: str, strategy: st.SearchStrategy[Any],
                      body: Callable[[Any], None], max_examples: int | None = None,
-                     fixed: list[Any] | None = None) -> int:
-        """Run ``body`` on examples drawn from ``strategy``; a failure is shrunk to a
-        minimal example whose exchanges stay in the recorder. Then run the ``fixed``
-        examples (systematic coverage that a small budget may not reach by chance)."""
-        count = self._generated(check_id, strategy, body, max_examples)
+                     fixed: list[Any] | None = None, coverage: list[Any] | None = None
+                     ) -> int:
+        """Run the ``coverage`` phase first (fixed examples covering every pair of
+        parameter values), then ``body`` on examples drawn from ``strategy``; a failure is
+        shrunk to a minimal example whose exchanges stay in the recorder. Then run the
+        ``fixed`` examples (systematic coverage a small budget may not reach by chance)."""
+        count = 0
+        if self.replay_example is None and coverage:
+            count += self._fixed_phase(body, coverage, "the coverage phase")
+        count += self._generated(check_id, strategy, body, max_examples)
         if self.replay_example is not None:
             return count
-        for example in fixed or []:
+        return count + self._fixed_phase(body, fixed or [], "a fixed example")
+
+    def _fixed_phase(self, body: Callable[[Any], None], examples: list[Any], what: str
+                     ) -> int:
+        count = 0
+        for example in examples:
             count += 1
             try:
                 self._run_one(body, example)
             except CheckFailed:
                 _minimal, message = self.simplify(body, example)  # its exchanges stay
-                raise CheckFailed(f"{message} (found by a fixed example, then simplified)"
+                raise CheckFailed(f"{message} (found by {what}, then simplified)"
                                   ) from None
         return count
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from hypothesis import strategies as st
 
 from conformance.strategies import domain
+from conformance.strategies import edge_examples as edge
 from conformance.suite.checks._common import (
     expect_stored,
     fail,
@@ -36,7 +37,9 @@ def message_id_fresh(ctx: RunContext) -> int:
         seen_ids.add(message_id)
 
     return ctx.run_examples("AM-MESSAGE-ID", strategy, body,
-                            fixed=[(e, True) for e in domain.systematic()])
+                            fixed=[(e, True) for e in domain.systematic()],
+                            coverage=[(e, n % 2 == 0) for n, e in
+                                      enumerate(edge.pairwise_valid())])
 
 
 @check("AM-MESSAGE-LISTED", "The new messageId is added to getTicket's messageIds, and no "
@@ -52,7 +55,8 @@ def message_listed(ctx: RunContext) -> int:
             fail(f"after {seen.prepared.operation}, getTicket's messageIds lack {missing} "
                  f"and have unexpected {extra}")
 
-    return ctx.run_examples("AM-MESSAGE-LISTED", PLAIN, body, fixed=domain.systematic())
+    return ctx.run_examples("AM-MESSAGE-LISTED", PLAIN, body, fixed=domain.systematic(),
+                            coverage=edge.pairwise_valid())
 
 
 @check("AM-BODY-EXACT", "getMessage returns the body exactly as sent (any XML character, "
@@ -62,7 +66,9 @@ def body_exact(ctx: RunContext) -> int:
     def body(example: dict) -> None:
         expect_stored(ctx, example, "message.body", example["body"], "the body sent")
 
-    return ctx.run_examples("AM-BODY-EXACT", PLAIN, body, fixed=domain.systematic())
+    return ctx.run_examples("AM-BODY-EXACT", PLAIN, body,
+                            fixed=domain.systematic() + edge.line_ending_examples(),
+                            coverage=edge.pairwise_valid())
 
 
 @check("AM-SLEVEL", "getMessage returns the sLevel sent (1 internal, 2 external)",
@@ -71,7 +77,8 @@ def slevel_stored(ctx: RunContext) -> int:
     def body(example: dict) -> None:
         expect_stored(ctx, example, "message.slevel", example["slevel"], "the sLevel sent")
 
-    return ctx.run_examples("AM-SLEVEL", PLAIN, body, fixed=domain.systematic())
+    return ctx.run_examples("AM-SLEVEL", PLAIN, body, fixed=domain.systematic(),
+                            coverage=edge.pairwise_valid())
 
 
 @check("AM-ATTACHMENTS", "getMessage lists exactly the attachments linked by the call",
@@ -89,7 +96,10 @@ def attachments_linked(ctx: RunContext) -> int:
             fail(f"{seen.prepared.operation} linked attachments {sorted(linked)} and "
                  f"getMessage lists {sorted(listed)}")
 
-    return ctx.run_examples("AM-ATTACHMENTS", strategy, body, fixed=domain.systematic())
+    return ctx.run_examples("AM-ATTACHMENTS", strategy, body,
+                            fixed=domain.systematic() + edge.attachment_examples(
+                                ctx.config.profile.name),
+                            coverage=edge.pairwise_valid(attachments_min=1))
 
 
 @check("AM-ATTACHMENT-BYTES", "getAttachment returns the bytes of each linked attachment "
@@ -102,15 +112,18 @@ def attachment_bytes(ctx: RunContext) -> int:
     def body(example: dict) -> None:
         prepared = ctx.prepare(example)
         message_id = require_success(ctx.send(prepared), prepared)
-        for info in ctx.message(message_id).attachments:
-            attachment_id = text(info.get("attachmentId"))
-            if attachment_id not in prepared.attachment_bytes:
-                continue
-            got = ctx.attachment(attachment_id, text(info.get("attachmentKey")))
-            sent = prepared.attachment_bytes[attachment_id]
+        listed = {text(info.get("attachmentId")): text(info.get("attachmentKey"))
+                  for info in ctx.message(message_id).attachments}
+        for attachment_id, sent in prepared.attachment_bytes.items():
+            if attachment_id not in listed:
+                fail(f"{prepared.operation} linked attachment {attachment_id}, and "
+                     "getMessage does not list it: its bytes cannot be read back")
+            got = ctx.attachment(attachment_id, listed[attachment_id])
             if got != sent:
                 fail(f"attachment {attachment_id} was uploaded with {len(sent)} bytes "
                      f"{sent[:24]!r} and getAttachment returned {len(got)} bytes {got[:24]!r}")
 
     return ctx.run_examples("AM-ATTACHMENT-BYTES", strategy, body,
-                            fixed=domain.systematic())
+                            fixed=domain.systematic() + edge.attachment_examples(
+                                ctx.config.profile.name),
+                            coverage=edge.pairwise_valid(attachments_min=1))
