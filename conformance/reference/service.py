@@ -386,6 +386,9 @@ class TicketService:
         slevel = self.check_slevel(text(req, "sLevel"))
         attachment_ids = self.linkable_attachments(items(req, "attachmentIds"))
         body, html_body, template = self.compose(req, variant)
+        if self.fault("body-limit-undeclared") and max(
+                len(text(req, k).encode()) for k in ("messageBody", "htmlMessageBody")) > 8000:
+            raise ServiceError(CUSTOM_ERROR)
         if self.fault("illegal-address-error") and variant > 1:
             given = [str(a) for k in ("To", "Cc", "Bcc") for a in items(req, k)]
             if Recipients.legal(given, [], []).to != given:

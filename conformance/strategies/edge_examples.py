@@ -31,8 +31,12 @@ STRADDLERS = ("\u00e6", "\u20ac", "\U0001f600", "\u05e9")
 LINE_ENDINGS = {"LF": "\n", "CRLF": "\r\n", "CR": "\r"}
 FILLER = "lorem ipsum dolor sit amet, consectetur adipiscing elit; "
 EMPTY = {"to": [], "cc": [], "bcc": []}
-SOME_RECIPIENTS = {"to": [f"to-pair@{domain.CAPTURE_DOMAIN}"],
-                   "cc": [f"cc-pair@{domain.CAPTURE_DOMAIN}"], "bcc": []}
+RECIPIENTS = {
+    "none": EMPTY,
+    "one": {role: [f"{role}-pair@{domain.CAPTURE_DOMAIN}"] for role in ("to", "cc", "bcc")},
+    "many": {role: [f"{role}-pair{i}@{domain.CAPTURE_DOMAIN}" for i in (1, 2)]
+             for role in ("to", "cc", "bcc")},
+}
 
 
 def full(profile: str) -> bool:
@@ -130,7 +134,7 @@ def attachment_examples(profile: str) -> list[dict[str, Any]]:
 # The parameters of the coverage phase and their values (attachments: how many uploads).
 PAIRWISE = {"variant": domain.VARIANTS, "slevel": domain.VALID_SLEVELS,
             "notify": (False, True), "status": domain.STATUSES, "attachments": (0, 1, 3),
-            "recipients": ("none", "some"), "template": ("none",)}
+            "recipients": tuple(RECIPIENTS), "template": ("none",)}
 
 
 def _allowed(row: dict[str, Any]) -> bool:
@@ -149,7 +153,7 @@ def _row_example(row: dict[str, Any], session: str) -> dict[str, Any]:
             "ticket": "own", "status": row["status"], "slevel": row["slevel"],
             "attachments": uploads, "notify": row["notify"], "body": domain.SINK_BODY,
             "html_body": "<p>pairwise \u00e6</p>", "template": row["template"],
-            "mail": SOME_RECIPIENTS if row["recipients"] == "some" else EMPTY}
+            "mail": RECIPIENTS[row["recipients"]]}
 
 
 def pairwise_rows(attachments_min: int = 0, templates: bool = False,

@@ -22,6 +22,7 @@ from hypothesis.errors import FlakyFailure
 from conformance.contract import Contract
 from conformance.suite.client import Recorder, Reply, TargetClient, TargetError
 from conformance.suite.config import SuiteConfig
+from conformance.suite.coverage import Coverage
 from conformance.suite.registry import CheckFailed
 
 NEW_TICKET_MESSAGE = 2
@@ -87,6 +88,7 @@ class RunContext:
         self.replay_example: Any = None  # set by `conformance replay`: run just this one
         self.inputs: list[dict[str, Any]] = []  # every subject example, for the report
         self.contract_check: dict[str, Any] | None = None  # set by AM-WSDL
+        self.coverage = Coverage(contract)  # what of the contract the run exercised
         self._pool: dict[str, str] = {}
         self._pool_uses: dict[str, int] = {}
         self._logged_out: str | None = None
@@ -267,7 +269,10 @@ class RunContext:
         return ids, data
 
     def send(self, prepared: Prepared, role: str = "subject") -> Reply:
-        return self.client.call(prepared.operation, role, **prepared.params)
+        reply = self.client.call(prepared.operation, role, **prepared.params)
+        self.coverage.note(prepared.operation, prepared.params,
+                           reply.error_code if reply.fault is None else None)
+        return reply
 
     def run_examples(self, check_id: str, strategy: st.SearchStrategy[Any],
                      body: Callable[[Any], None], max_examples: int | None = None,

@@ -64,6 +64,9 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     add("--ticket-category", default="1", help="categoryId for the suite's tickets")
     add("--reply-template", default="1", help="replyTemplateId for template checks")
     add("--results-json", metavar="PATH", help="write results.json there")
+    add("--max-body-bytes", type=int, default=None, metavar="N",
+        help="the target's declared limit for messageBody/htmlMessageBody in UTF-8 bytes: "
+             "past it a refusal with a documented errorCode is allowed (never a silent cut)")
 
 
 @dataclass
@@ -133,7 +136,15 @@ def config_from_options(opts: pytest.Config) -> SuiteConfig:
         profile=PROFILES[get("profile")],
         seed=get("seed") if get("seed") is not None else random.randrange(2**31),
         checks=list(get("check")), client=client_config(opts, endpoint),
-        category=get("ticket_category"), reply_template=get("reply_template"))
+        category=get("ticket_category"), reply_template=get("reply_template"),
+        max_body_bytes=positive_limit(get("max_body_bytes")))
+
+
+def positive_limit(value: int | None) -> int | None:
+    """--max-body-bytes must be a positive number of bytes."""
+    if value is not None and value < 1:
+        raise pytest.UsageError(f"--max-body-bytes {value}: expected a positive number")
+    return value
 
 
 def client_config(opts: pytest.Config, endpoint: str) -> ClientConfig:
@@ -237,7 +248,8 @@ def results_document(state: SuiteState) -> dict[str, Any]:
                     "version": ctx.contract.version}
     recorder = ctx.recorder if ctx is not None else Recorder()
     target = {"endpoint": config.endpoint, "wsdl": config.wsdl, "embedded": config.embedded,
-              "faults": config.faults, **state.target_info}
+              "faults": config.faults, "max_body_bytes": config.max_body_bytes,
+              **state.target_info}
     target.pop("results_path", None)
     document = results.build(
         state.outcomes, target=target, seed=config.seed, profile=config.profile.name,
@@ -250,4 +262,7 @@ def results_document(state: SuiteState) -> dict[str, Any]:
         inputs=ctx.inputs if ctx else [], aborted=state.setup_error)
     document["contract_check"] = ctx.contract_check if ctx else None
     document["detection"] = state.detection
+    if ctx is not None:  # contract coverage: what of the contract the run exercised
+        ctx.coverage.note_operations(list(recorder.timings))
+        document["coverage"] = ctx.coverage.summary()
     return document

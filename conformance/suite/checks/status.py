@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from conformance.strategies import domain
+from conformance.strategies import edge_examples as edge
 from conformance.suite.checks._common import fail, send_valid
 from conformance.suite.context import RunContext
 from conformance.suite.registry import check
@@ -25,7 +26,8 @@ def status_unchanged(ctx: RunContext) -> int:
                  f"{seen.prepared.operation}")
 
     return ctx.run_examples("AM-STATUS", domain.add_message(), body,
-                            fixed=domain.systematic())
+                            fixed=domain.systematic(),
+                            coverage=edge.pairwise_valid(templates=True))
 
 
 @check("AM-TICKET-FIELDS", "Adding a message leaves the ticket's other fields (title, "
@@ -44,4 +46,5 @@ def fields_unchanged(ctx: RunContext) -> int:
                      f"{seen.prepared.operation}")
 
     return ctx.run_examples("AM-TICKET-FIELDS", domain.add_message(), body,
-                            fixed=domain.systematic())
+                            fixed=domain.systematic(),
+                            coverage=edge.pairwise_valid(templates=True))
