@@ -15,6 +15,7 @@ common cuts and the small attachment cases; standard and thorough get everything
 from __future__ import annotations
 
 import base64
+import functools
 import hashlib
 from typing import Any
 
@@ -158,6 +159,12 @@ def _row_example(row: dict[str, Any], session: str) -> dict[str, Any]:
 
 def pairwise_rows(attachments_min: int = 0, templates: bool = False,
                   sessions: tuple[str, ...] = ()) -> list[dict[str, Any]]:
+    return [dict(row) for row in _rows(attachments_min, templates, sessions)]
+
+
+@functools.lru_cache(maxsize=16)
+def _rows(attachments_min: int, templates: bool, sessions: tuple[str, ...]
+          ) -> tuple[tuple[tuple[str, Any], ...], ...]:
     parameters: dict[str, tuple[Any, ...]] = dict(PAIRWISE)
     parameters["attachments"] = tuple(n for n in PAIRWISE["attachments"]
                                       if n >= attachments_min) or (attachments_min,)
@@ -165,7 +172,7 @@ def pairwise_rows(attachments_min: int = 0, templates: bool = False,
         parameters["template"] = ("none", "existing")
     if sessions:
         parameters["session"] = sessions
-    return all_pairs(parameters, _allowed)
+    return tuple(tuple(row.items()) for row in all_pairs(parameters, _allowed))
 
 
 def pairwise_valid(attachments_min: int = 0, templates: bool = False

@@ -25,14 +25,15 @@ def _key(value: Any) -> Hashable:
 
 def required_pairs(parameters: Mapping[str, Sequence[Any]],
                    allowed: Callable[[Row], bool]) -> dict[PairKey, Row]:
-    """Every pair of values of two parameters that the constraint allows."""
+    """Every pair of values of two parameters that some allowed complete row holds."""
     names = list(parameters)
     pairs: dict[PairKey, Row] = {}
     for first, second in combinations(names, 2):
         for a in parameters[first]:
             for b in parameters[second]:
                 partial = {first: a, second: b}
-                if allowed(partial):
+                if allowed(partial) and _complete(parameters, names, allowed, partial,
+                                                  {}) is not None:
                     pairs[(first, _key(a), second, _key(b))] = partial
     return pairs
 
@@ -62,20 +63,31 @@ def all_pairs(parameters: Mapping[str, Sequence[Any]],
 def _build_row(parameters: Mapping[str, Sequence[Any]], names: list[str],
                allowed: Callable[[Row], bool], seed: Row, missing: Mapping[PairKey, Row]
                ) -> Row:
-    row = dict(seed)
-    for name in names:
-        if name in row:
-            continue
-        best, best_gain = None, -1
-        for value in parameters[name]:
-            candidate = {**row, name: value}
-            if not allowed(candidate):
-                continue
-            gain = sum(pair in missing for pair in covered_by(candidate, names)
-                       if name in (pair[0], pair[2]))
-            if gain > best_gain:
-                best, best_gain = value, gain
-        if best_gain < 0:
-            raise ValueError(f"no value of {name!r} is allowed with {row!r}")
-        row[name] = best
+    row = _complete(parameters, names, allowed, seed, missing)
+    if row is None:
+        raise ValueError(f"no allowed row holds {seed!r}")
     return {name: row[name] for name in names}
+
+
+def _complete(parameters: Mapping[str, Sequence[Any]], names: list[str],
+              allowed: Callable[[Row], bool], row: Row, missing: Mapping[PairKey, Row]
+              ) -> Row | None:
+    """``row`` completed parameter by parameter, each time with the allowed value that
+    covers most missing pairs (first in order on a tie); backtracks where the constraint
+    leaves no value. None when no allowed completion exists."""
+    todo = [n for n in names if n not in row]
+    if not todo:
+        return dict(row)
+    name = todo[0]
+
+    def gain(value: Any) -> int:
+        candidate = {**row, name: value}
+        return sum(pair in missing for pair in covered_by(candidate, names)
+                   if name in (pair[0], pair[2]))
+
+    choices = [v for v in parameters[name] if allowed({**row, name: v})]
+    for value in sorted(choices, key=gain, reverse=True):  # stable: ties keep the order
+        done = _complete(parameters, names, allowed, {**row, name: value}, missing)
+        if done is not None:
+            return done
+    return None
