@@ -45,9 +45,9 @@ def full(profile: str) -> bool:
 
 
 def straddling(size: int, char: str, head: str = "", tail: str = "\r\nend") -> str:
-    """Text whose UTF-8 form has ``char`` across byte ``size`` (its first byte at
-    ``size - 1``, 1-based), so a cut at ``size`` bytes splits or drops it."""
-    filler_bytes = size - 2 - len(head.encode())
+    """Text whose UTF-8 form has ``char`` across byte ``size``: its first byte is the
+    ``size``-th, so a cut at ``size`` bytes splits it (or drops it, cut at a character)."""
+    filler_bytes = size - 1 - len(head.encode())
     filler = (FILLER * (filler_bytes // len(FILLER) + 1))[:filler_bytes]
     return head + filler + char + tail
 
@@ -112,7 +112,9 @@ def large_bytes(size: int = 1024 * 1024 + 3) -> bytes:
     return data + b"\r\n\x00\xff"
 
 
-def attachment_lists(profile: str) -> list[list[dict[str, Any]]]:
+def attachment_lists(profile: str, large: bool = True) -> list[list[dict[str, Any]]]:
+    """Empty, many (six distinct plus repeats) and, at standard with ``large``, over
+    1 MiB (one such round trip costs seconds of XSD base64 decoding on both sides)."""
     many = [_attachment(f"file-{i}.{ext}", ctype, f"part {i}\r\n".encode() * (i + 1))
             for i, (ext, ctype) in enumerate([
                 ("txt", "text/plain"), ("pdf", "application/pdf"), ("png", "image/png"),
@@ -121,15 +123,15 @@ def attachment_lists(profile: str) -> list[list[dict[str, Any]]]:
     lists = [[_attachment("empty.txt", "text/plain", b"")],
              [*many, {"kind": "repeat", "index": 0}, {"kind": "repeat", "index": 5},
               {"kind": "repeat", "index": 0}]]
-    if full(profile):
+    if full(profile) and large:
         lists.append([_attachment("large.bin", "application/octet-stream", large_bytes()),
                       _attachment("empty.bin", "application/octet-stream", b"")])
     return lists
 
 
-def attachment_examples(profile: str) -> list[dict[str, Any]]:
+def attachment_examples(profile: str, large: bool = False) -> list[dict[str, Any]]:
     return [_example(1 + n % 3, "attachments", attachments=lst, slevel=str(1 + n % 2))
-            for n, lst in enumerate(attachment_lists(profile))]
+            for n, lst in enumerate(attachment_lists(profile, large))]
 
 
 # The parameters of the coverage phase and their values (attachments: how many uploads).

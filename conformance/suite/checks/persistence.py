@@ -125,5 +125,5 @@ def attachment_bytes(ctx: RunContext) -> int:
 
     return ctx.run_examples("AM-ATTACHMENT-BYTES", strategy, body,
                             fixed=domain.systematic() + edge.attachment_examples(
-                                ctx.config.profile.name),
+                                ctx.config.profile.name, large=True),
                             coverage=edge.pairwise_valid(attachments_min=1))
