@@ -28,12 +28,16 @@ def uploaded(example: dict[str, Any], prepared: Prepared) -> dict[str, dict[str,
 
 
 def same_media_type(sent: str, got: str) -> bool:
-    """RFC 2045 5.1: type, subtype and parameter names are case-insensitive; whitespace
-    around the parameters' ";" is not significant."""
+    """RFC 2045 5.1: type, subtype and parameter names are case-insensitive (and so are
+    charset values, RFC 2046 4.1.2); whitespace around ";" and "=" is not significant."""
+    def param(text: str) -> str:
+        name, _, value = (part.strip() for part in text.partition("="))
+        name = name.lower()
+        return f"{name}={value.lower() if name == 'charset' else value}"
+
     def norm(value: str) -> list[str]:
         head, *params = [p.strip() for p in value.split(";")]
-        return [head.lower(), *sorted(p.partition("=")[0].lower() + "=" + p.partition("=")[2]
-                                      for p in params if p)]
+        return [head.lower(), *sorted(param(p) for p in params if p)]
 
     return norm(sent) == norm(got)
 
