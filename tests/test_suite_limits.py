@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from embedded_runs import run_with
+from hypothesis import given, settings
 
 from conformance.strategies import edge_examples as edge
 
@@ -67,3 +68,11 @@ def test_max_body_bytes_must_be_positive() -> None:
                              "0"], capture_output=True, text=True, cwd=ROOT, timeout=60)
     assert result.returncode == 2
     assert "--max-body-bytes" in result.stderr and "Traceback" not in result.stderr
+
+
+@settings(max_examples=30, deadline=None)
+@given(edge.drawn_sizes())
+def test_thorough_draws_sizes_near_each_boundary(example: dict) -> None:
+    size = edge.utf8_size(example["body"])
+    assert any(n - 8 <= size <= n + 16 for n in edge.SIZES)
+    assert set(example) == set(edge.size_examples("quick")[0])

@@ -284,14 +284,14 @@ class RunContext:
         ``fixed`` examples (systematic coverage a small budget may not reach by chance)."""
         count = 0
         if self.replay_example is None and coverage:
-            count += self._fixed_phase(body, coverage, "the coverage phase")
+            count += self.run_fixed(body, coverage, "the coverage phase")
         count += self._generated(check_id, strategy, body, max_examples)
         if self.replay_example is not None:
             return count
-        return count + self._fixed_phase(body, fixed or [], "a fixed example")
+        return count + self.run_fixed(body, fixed or [], "a fixed example")
 
-    def _fixed_phase(self, body: Callable[[Any], None], examples: list[Any], what: str
-                     ) -> int:
+    def run_fixed(self, body: Callable[[Any], None], examples: list[Any], what: str) -> int:
+        """Run fixed examples; the first that fails is simplified and fails the check."""
         count = 0
         for example in examples:
             count += 1

@@ -14,6 +14,7 @@ from conformance.strategies import edge_examples as edge
 from conformance.strategies.xmltext import xml_text
 from conformance.suite import write_read
 from conformance.suite.checks._common import fail, require_success, short
+from conformance.suite.checks._observe import Observation, run_judged
 from conformance.suite.context import Prepared, RunContext, items, text
 from conformance.suite.registry import check
 
@@ -46,20 +47,6 @@ def _equal(leaf: str, sent: Any, got: str) -> bool:
     return same_media_type(str(sent), got) if leaf.endswith("contentType") else str(sent) == got
 
 
-def attachment_reads(ctx: RunContext, message_id: str) -> dict[str, dict[str, dict[str, str]]]:
-    """read operation -> attachment id -> its leaves as that read returns them."""
-    listed = {text(i.get("attachmentId")): i for i in ctx.message(message_id).attachments}
-    reads: dict[str, dict[str, dict[str, str]]] = {"getMessage": {}, "getAttachment": {}}
-    for attachment_id, info in listed.items():
-        reads["getMessage"][attachment_id] = {f"attachmentInfo/item/{k}": text(v)
-                                              for k, v in info.items()}
-        reply = ctx.expect_ok(ctx.client.call(
-            "getAttachment", sessionKey=ctx.agent_key, attachmentId=attachment_id,
-            attachmentKey=text(info.get("attachmentKey"))), f"getAttachment {attachment_id}")
-        reads["getAttachment"][attachment_id] = {k: text(v) for k, v in reply.data.items()}
-    return reads
-
-
 ATTACHED = domain.add_message(
     template=st.just("none"),
     attachment_lists=st.lists(domain.new_attachment(), min_size=1, max_size=3).flatmap(
@@ -71,28 +58,24 @@ ATTACHED = domain.add_message(
        clause="addAttachment: attachmentName, contentType; getMessage: attachmentInfo; "
        "getAttachment (media types compared as RFC 2045 5.1 says)", family="persistence")
 def attachment_metadata(ctx: RunContext) -> int:
-    compared = [p for p in write_read.pairs_from(ctx.contract, "addAttachment",
-                                                 "AM-ATTACHMENT-META")]
+    compared = write_read.pairs_from(ctx.contract, "addAttachment", "AM-ATTACHMENT-META")
 
-    def body(example: dict) -> None:
-        prepared = ctx.prepare(example)
-        message_id = require_success(ctx.send(prepared), prepared)
-        reads = attachment_reads(ctx, message_id)
-        for attachment_id, params in uploaded(example, prepared).items():
-            if attachment_id not in reads["getMessage"]:
-                fail(f"{prepared.operation} linked attachment {attachment_id}, and "
+    def judge(seen: Observation) -> None:
+        for attachment_id, params in uploaded(seen.example, seen.prepared).items():
+            if attachment_id not in seen.reads["getMessage"]:
+                fail(f"{seen.prepared.operation} linked attachment {attachment_id}, and "
                      "getMessage's attachmentInfo does not list it")
             for pair in compared:
-                got = reads[pair.read_op][attachment_id].get(pair.read, "")
+                got = seen.reads[pair.read_op][attachment_id].get(pair.read, "")
                 if not _equal(pair.write, params[pair.write], got):
                     fail(f"attachment {attachment_id} was uploaded with {pair.write} "
                          f"{short(params[pair.write])} and {pair.read_op} returns "
                          f"{pair.read} {short(got)}")
 
-    return ctx.run_examples("AM-ATTACHMENT-META", ATTACHED, body,
-                            fixed=domain.systematic() + edge.attachment_examples(
-                                ctx.config.profile.name),
-                            coverage=edge.pairwise_valid(attachments_min=1))
+    return run_judged(ctx, "AM-ATTACHMENT-META", ATTACHED, judge,
+                      fixed=domain.systematic() + edge.attachment_examples(
+                          ctx.config.profile.name),
+                      coverage=edge.pairwise_valid(), family="persistence", attachments=True)
 
 
 TITLES = xml_text(min_size=1, max_size=60)
