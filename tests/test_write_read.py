@@ -42,6 +42,15 @@ def test_every_written_value_that_is_read_back_is_compared() -> None:
             f"{pair.write_op}/{pair.write} is read back as {pair.read_key} and not compared")
 
 
+def test_every_written_value_no_read_returns_has_an_observer_or_a_reason() -> None:
+    contract = load_contract()
+    missing = [key for key in write_read.unread(contract) if not write_read.effect(key)]
+    assert not missing, f"written values nothing observes: {missing}"
+    known = {c.id for c in all_checks()}
+    named = set(re.findall(r"AM[0-9]*-[A-Z-]+[A-Z]", " ".join(write_read.EFFECTS.values())))
+    assert named and named <= known, named - known
+
+
 def test_attachment_fields_pair_with_both_read_paths() -> None:
     pairs = {(p.write, p.read_key) for p in write_read.pairs(load_contract())
              if p.write_op == "addAttachment"}

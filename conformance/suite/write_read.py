@@ -91,6 +91,37 @@ PAIR_EXEMPT: dict[str, str] = {
                                "unchanged by every message",
 }
 
+# Written leaves no read returns: what observes their effect (a check id), or why nothing.
+EFFECTS: dict[str, str] = {
+    "ticketId": "AM-MESSAGE-LISTED (the message is listed on that ticket and no other)",
+    "sendNotification": "AM-NOTIFY-TRUE, AM-NOTIFY-FALSE (getUserNotifications)",
+    "replyTemplateId": "AM23-TEMPLATE (the stored body is the template's)",
+    "To/item": "AM23-MAIL, AM23-ILLEGAL-ADDRESS (the mail the suite's SMTP capture gets)",
+    "Cc/item": "AM23-MAIL",
+    "Bcc/item": "AM23-MAIL, AM23-BCC-HIDDEN",
+    "newTicket/sLevel": "the suite always sends 2; getTicket's documented fields have no "
+                        "sLevel to read it back with",
+    "newTicket/owner": "the owner's notifications (AM-NOTIFY-TRUE) show it; getTicket's "
+                       "documented fields have no owner",
+    "newTicket/extraFields/item/field": "the suite sends no extra fields",
+    "newTicket/extraFields/item/value": "the suite sends no extra fields",
+    "newTicket/sendNotification": "the suite always sends false (the reference's advice); "
+                                  "AM-NOTIFY-FALSE would see a notification",
+    "setTicket/ticketValues/item/field": "the name of the field set; its value is paired",
+}
+
+
+def unread(contract: Contract) -> list[str]:
+    """Written leaves (``op/path``) that no read returns (by the table's pairs)."""
+    paired = {(p.write_op, p.write.partition("[")[0]) for p in pairs(contract)}
+    return [f"{op}/{leaf.path}" for op in WRITES if op in contract.operations
+            for leaf in written(contract, op) if (op, leaf.path) not in paired]
+
+
+def effect(key: str) -> str | None:
+    """What observes an unread written leaf: by ``op/path``, or by path for the family."""
+    return EFFECTS.get(key) or EFFECTS.get(key.partition("/")[2])
+
 
 @dataclass(frozen=True)
 class Pair:
