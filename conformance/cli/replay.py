@@ -41,6 +41,8 @@ def replay(args: argparse.Namespace) -> int:
         args.fault = list(target.get("faults") or [])
     config = suite_config(args, recorded.get("seed"), recorded.get("profile", "quick"),
                           [args.check])
+    if config.max_body_bytes is None:  # the limit the run declared (--max-body-bytes)
+        config.max_body_bytes = target.get("max_body_bytes")
     check = select([args.check])[0]
     example = failure.get("example")
     try:

@@ -78,7 +78,22 @@ def register(subparsers: Any) -> None:
                         help="embedded target only: also run the fault catalogue and put the "
                              "detection score in the results (about a minute more)")
     parser.add_argument("--verbose", "-v", action="store_true", help="pytest's own output")
+    parser.add_argument("--max-body-bytes", type=positive_int, default=None, metavar="N",
+                        help="the target's limit for messageBody/htmlMessageBody in UTF-8 "
+                             "bytes: past it a refusal with a documented errorCode is "
+                             "allowed, a silent cut never")
     parser.set_defaults(handler=run)
+
+
+def positive_int(value: str) -> int:
+    """A positive number of bytes (argparse reports anything else as a usage error)."""
+    try:
+        number = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a number") from None
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"{value} is not a positive number")
+    return number
 
 
 def client_config(args: argparse.Namespace) -> ClientConfig:
@@ -115,7 +130,8 @@ def suite_config(args: argparse.Namespace, seed: int | None, profile: str,
         profile=PROFILES[profile], seed=seed if seed is not None else random.randrange(2**31),
         checks=checks, client=client_config(args), category=args.ticket_category or "",
         reply_template=args.reply_template or "", faults=list(args.fault),
-        smtp_capture=args.smtp_capture if args.endpoint else None)
+        smtp_capture=args.smtp_capture if args.endpoint else None,
+        max_body_bytes=getattr(args, "max_body_bytes", None))
 
 
 @contextlib.contextmanager

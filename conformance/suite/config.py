@@ -58,6 +58,7 @@ class SuiteConfig:
     reply_template: str = ""  # empty: discovered before the run
     embedded: bool = False
     faults: list[str] = field(default_factory=list)
+    max_body_bytes: int | None = None  # the target's declared body limit (UTF-8 bytes)
 
     def secrets(self) -> list[str]:
         """Values never to be written anywhere."""

@@ -22,6 +22,7 @@ from hypothesis.errors import FlakyFailure
 from conformance.contract import Contract
 from conformance.suite.client import Recorder, Reply, TargetClient, TargetError
 from conformance.suite.config import SuiteConfig
+from conformance.suite.coverage import Coverage
 from conformance.suite.discovery import discover
 from conformance.suite.example_class import ClassGuard, same_class
 from conformance.suite.registry import CheckFailed, CheckSkipped
@@ -94,6 +95,7 @@ class RunContext:
         self.replay_example: Any = None  # set by `conformance replay`: run just this one
         self.inputs: list[dict[str, Any]] = []  # every subject example, for the report
         self.contract_check: dict[str, Any] | None = None  # set by AM-WSDL
+        self.coverage = Coverage(contract)  # what of the contract the run exercised
         self._pool: dict[str, str] = {}
         self._pool_uses: dict[str, int] = {}
         self._logged_out: str | None = None
@@ -332,24 +334,37 @@ class RunContext:
         return self.unknown.resolve(kind, value) if self.unknown is not None else value
 
     def send(self, prepared: Prepared, role: str = "subject") -> Reply:
-        return self.client.call(prepared.operation, role, **prepared.params)
+        reply = self.client.call(prepared.operation, role, **prepared.params)
+        self.coverage.note(prepared.operation, prepared.params,
+                           reply.error_code if reply.fault is None else None)
+        return reply
 
     def run_examples(self, check_id: str, strategy: st.SearchStrategy[Any],
                      body: Callable[[Any], None], max_examples: int | None = None,
-                     fixed: list[Any] | None = None) -> int:
-        """Run ``body`` on examples drawn from ``strategy``; a failure is shrunk to a
-        minimal example whose exchanges stay in the recorder. Then run the ``fixed``
-        examples (systematic coverage that a small budget may not reach by chance)."""
-        count = self._generated(check_id, strategy, body, max_examples)
+                     fixed: list[Any] | None = None, coverage: list[Any] | None = None
+                     ) -> int:
+        """Run the ``coverage`` phase first (fixed examples covering every pair of
+        parameter values), then ``body`` on examples drawn from ``strategy``; a failure is
+        shrunk to a minimal example whose exchanges stay in the recorder. Then run the
+        ``fixed`` examples (systematic coverage a small budget may not reach by chance)."""
+        count = 0
+        if self.replay_example is None and coverage:
+            count += self.run_fixed(body, coverage, "the coverage phase")
+        count += self._generated(check_id, strategy, body, max_examples)
         if self.replay_example is not None:
             return count
-        for example in fixed or []:
+        return count + self.run_fixed(body, fixed or [], "a fixed example")
+
+    def run_fixed(self, body: Callable[[Any], None], examples: list[Any], what: str) -> int:
+        """Run fixed examples; the first that fails is simplified and fails the check."""
+        count = 0
+        for example in examples:
             count += 1
             try:
                 self._run_one(body, example)
             except CheckFailed:
                 _minimal, message = self.simplify(body, example)  # its exchanges stay
-                raise CheckFailed(f"{message} (found by a fixed example, then simplified)"
+                raise CheckFailed(f"{message} (found by {what}, then simplified)"
                                   ) from None
         return count
 

@@ -70,6 +70,9 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         help="replyTemplateId with %%message.body%% for the template check (default: "
              "discovered)")
     add("--results-json", metavar="PATH", help="write results.json there")
+    add("--max-body-bytes", type=int, default=None, metavar="N",
+        help="the target's declared limit for messageBody/htmlMessageBody in UTF-8 bytes: "
+             "past it a refusal with a documented errorCode is allowed (never a silent cut)")
 
 
 @dataclass
@@ -139,7 +142,15 @@ def config_from_options(opts: pytest.Config) -> SuiteConfig:
         seed=get("seed") if get("seed") is not None else random.randrange(2**31),
         checks=list(get("check")), client=client_config(opts, endpoint),
         smtp_capture=get("smtp_capture"),
-        category=get("ticket_category") or "", reply_template=get("reply_template") or "")
+        category=get("ticket_category") or "", reply_template=get("reply_template") or "",
+        max_body_bytes=positive_limit(get("max_body_bytes")))
+
+
+def positive_limit(value: int | None) -> int | None:
+    """--max-body-bytes must be a positive number of bytes."""
+    if value is not None and value < 1:
+        raise pytest.UsageError(f"--max-body-bytes {value}: expected a positive number")
+    return value
 
 
 def client_config(opts: pytest.Config, endpoint: str) -> ClientConfig:
@@ -254,7 +265,8 @@ def results_document(state: SuiteState) -> dict[str, Any]:
                     "version": ctx.contract.version}
     recorder = ctx.recorder if ctx is not None else Recorder()
     target = {"endpoint": config.endpoint, "wsdl": config.wsdl, "embedded": config.embedded,
-              "faults": config.faults, **state.target_info}
+              "faults": config.faults, "max_body_bytes": config.max_body_bytes,
+              **state.target_info}
     target.pop("results_path", None)
     document = results.build(
         state.outcomes, target=target, seed=config.seed, profile=config.profile.name,
@@ -271,4 +283,7 @@ def results_document(state: SuiteState) -> dict[str, Any]:
     document["sessions"] = ({**ctx.sessions.summary(), "subscription": ctx.subscription}
                             if ctx else None)
     document["detection"] = state.detection
+    if ctx is not None:  # contract coverage: what of the contract the run exercised
+        ctx.coverage.note_operations(list(recorder.timings))
+        document["coverage"] = ctx.coverage.summary()
     return document
