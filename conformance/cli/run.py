@@ -13,8 +13,9 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
 
-from conformance.cli import EXIT_NONCONFORMANT, EXIT_OK, EXIT_UNREACHABLE, CliError
+from conformance.cli import EXIT_NONCONFORMANT, EXIT_OK, EXIT_UNREACHABLE, CliError, config_file
 from conformance.contract import CANONICAL_WSDL
+from conformance.suite import settings
 from conformance.suite.client import ClientConfig
 from conformance.suite.config import (
     DEFAULT_PROFILE,
@@ -46,7 +47,8 @@ def add_target_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--owner-id", help=f"the owner's user id (or ${ENV_OWNER_ID})")
     parser.add_argument("--timeout", type=float, default=30.0, help="seconds per request")
     parser.add_argument("--retries", type=int, default=2, help="retries of refused connects")
-    parser.add_argument("--rate-limit", type=float, default=0.0, help="requests per second")
+    parser.add_argument("--rate-limit", type=settings.rate_limit_value, default=0.0,
+                        help="requests per second, or auto (honour 429 and Retry-After)")
     parser.add_argument("--header", action="append", default=[], metavar="NAME:VALUE",
                         help="extra HTTP header (repeatable)")
     parser.add_argument("--basic-auth", metavar="USER:PASSWORD", help="HTTP basic auth")
@@ -75,7 +77,26 @@ def register(subparsers: Any) -> None:
                         help="embedded target only: also run the fault catalogue and put the "
                              "detection score in the results (about a minute more)")
     parser.add_argument("--verbose", "-v", action="store_true", help="pytest's own output")
-    parser.set_defaults(handler=run)
+    add_ci_options(parser)
+    parser.set_defaults(handler=run, run_parser=parser)
+    settings.install(parser)  # keep last: the table's defaults apply after env and file
+
+
+def add_ci_options(parser: argparse.ArgumentParser) -> None:
+    """Configuration file, example database, shard, baseline (issue 13)."""
+    parser.add_argument("--config", metavar="PATH", help="configuration file (default: "
+                        "./conformance.toml, else [tool.conformance] in ./pyproject.toml)")
+    parser.add_argument("--print-config", nargs="?", const="toml", choices=("toml", "json"),
+                        help="print the merged settings (secrets redacted) and exit")
+    parser.add_argument("--example-db", metavar="DIR|redis://HOST:PORT/DB|none",
+                        help="Hypothesis example database: failures found before are tried "
+                             "first (default: <report-dir>/.examples)")
+    parser.add_argument("--example-db-readonly", action="store_true",
+                        help="read the example database, write new failures only locally")
+    parser.add_argument("--baseline", metavar="FILE",
+                        help="known failures to waive (see `conformance baseline`)")
+    parser.add_argument("--shard", metavar="K/N", help="run only the K-th of N shares of "
+                        "the checks (combine with `conformance merge`)")
 
 
 def client_config(args: argparse.Namespace) -> ClientConfig:
@@ -149,6 +170,10 @@ def run(args: argparse.Namespace) -> int:
     if args.detection and args.endpoint:
         raise CliError("--detection applies to the embedded target only (it restarts the "
                        "reference target with each fault)")
+    merged = config_file.merge(args, args.run_parser)
+    if args.print_config:
+        print(config_file.render(merged, settings.table(args.run_parser), args.print_config))
+        return EXIT_OK
     config = suite_config(args, args.seed, args.profile, list(args.check))
     report_dir = Path(args.report_dir)
     try:
