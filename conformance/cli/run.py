@@ -176,6 +176,7 @@ def run(args: argparse.Namespace) -> int:
         return EXIT_OK
     config = suite_config(args, args.seed, args.profile, list(args.check))
     report_dir = Path(args.report_dir)
+    ci_options(config, args, report_dir)
     try:
         with target_for(config, args) as capture:
             state = runner.prepare(config, capture)
@@ -190,6 +191,17 @@ def run(args: argparse.Namespace) -> int:
     if code not in (0, 1):
         raise CliError(f"the suite could not run (pytest exit code {code})", 2)
     return summarise(state, report_dir)
+
+
+def ci_options(config: SuiteConfig, args: argparse.Namespace, report_dir: Path) -> None:
+    from conformance.suite import ci
+
+    try:
+        ci.configure(config, report_dir=report_dir, example_db=args.example_db,
+                     readonly=args.example_db_readonly, shard=args.shard,
+                     baseline=args.baseline)
+    except ValueError as exc:
+        raise CliError(str(exc)) from None
 
 
 def score_catalogue(seed: int) -> dict[str, Any]:

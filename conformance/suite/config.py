@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from conformance.suite.client import ClientConfig
 
@@ -58,6 +59,10 @@ class SuiteConfig:
     reply_template: str = "1"
     embedded: bool = False
     faults: list[str] = field(default_factory=list)
+    # CI at scale (issue 13): a Hypothesis ExampleDatabase or None, shard "K/N", baseline
+    example_db: Any = None
+    shard: tuple[int, int] | None = None
+    baseline: Any = None
 
     def secrets(self) -> list[str]:
         """Values never to be written anywhere."""
