@@ -45,6 +45,7 @@ def configure(config: SuiteConfig, *, report_dir: Path, example_db: str | None,
         except KeyError as exc:
             raise ValueError(str(exc.args[0])) from None
         config.shard = parse_shard(shard)
+        config.shard_of = [c.id for c in select(config.checks)]
         config.checks = shard_checks(config.checks, config.shard)
     if baseline:
         from conformance.suite.baseline import BaselineError, load_baseline

@@ -62,6 +62,7 @@ class SuiteConfig:
     # CI at scale (issue 13): a Hypothesis ExampleDatabase or None, shard "K/N", baseline
     example_db: Any = None
     shard: tuple[int, int] | None = None
+    shard_of: list[str] = field(default_factory=list)  # the whole selection, in run order
     baseline: Any = None
 
     def secrets(self) -> list[str]:

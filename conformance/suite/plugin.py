@@ -19,6 +19,7 @@ import pytest
 
 from conformance.contract import CANONICAL_WSDL, ContractError, load_contract
 from conformance.suite import results
+from conformance.suite.ci import configure, parse_shard, shard_checks
 from conformance.suite.client import ClientConfig, Recorder, TargetClient, TargetError
 from conformance.suite.config import (
     DEFAULT_PROFILE,
@@ -35,6 +36,7 @@ from conformance.suite.config import (
 from conformance.suite.context import RunContext
 from conformance.suite.outcome import Outcome, Redactor, run_check
 from conformance.suite.registry import select
+from conformance.suite.settings import rate_limit_value
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -49,7 +51,8 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     add("--owner-id", help=f"the owner's user id on the target (or ${ENV_OWNER_ID})")
     add("--request-timeout", type=float, default=30.0, help="seconds per request")
     add("--retries", type=int, default=2, help="retries of a refused connection")
-    add("--rate-limit", type=float, default=0.0, help="max requests per second (0: none)")
+    add("--rate-limit", type=rate_limit_value, default=0.0,
+        help="max requests per second (0: none), or auto (honour 429 and Retry-After)")
     add("--header", action="append", default=[], metavar="NAME:VALUE",
         help="extra HTTP header (repeatable)")
     add("--basic-auth", metavar="USER:PASSWORD", help="HTTP basic auth for a proxy")
@@ -64,6 +67,12 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     add("--ticket-category", default="1", help="categoryId for the suite's tickets")
     add("--reply-template", default="1", help="replyTemplateId for template checks")
     add("--results-json", metavar="PATH", help="write results.json there")
+    # CI at scale (issue 13), as in `conformance run`
+    add("--example-db", metavar="DIR|redis://HOST:PORT/DB|none", help="Hypothesis example "
+        "database (default: .examples next to --results-json, else in the current folder)")
+    add("--example-db-readonly", action="store_true", help="read the example database only")
+    add("--shard", metavar="K/N", help="run only the K-th of N shares of the checks")
+    add("--baseline", metavar="FILE", help="known failures to waive")
 
 
 @dataclass
@@ -100,8 +109,13 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     wanted = state.config.checks if state.config else metafunc.config.getoption("check")
     try:
         checks = select(list(wanted))
+        if state.config is None and metafunc.config.getoption("shard"):
+            checks = select(shard_checks(list(wanted),
+                                         parse_shard(metafunc.config.getoption("shard"))))
     except KeyError as exc:
         raise pytest.UsageError(str(exc.args[0])) from None
+    except ValueError as exc:
+        raise pytest.UsageError(str(exc)) from None
     metafunc.parametrize("check_id", [c.id for c in checks], ids=[c.id for c in checks])
 
 
@@ -136,6 +150,18 @@ def config_from_options(opts: pytest.Config) -> SuiteConfig:
         category=get("ticket_category"), reply_template=get("reply_template"))
 
 
+def ci_from_options(opts: pytest.Config, config: SuiteConfig) -> None:
+    """Example database, shard and baseline from the options (see ``suite/ci.py``)."""
+    results_json = opts.getoption("results_json")
+    try:
+        configure(config, report_dir=Path(results_json).parent if results_json else Path(),
+                  example_db=opts.getoption("example_db"),
+                  readonly=opts.getoption("example_db_readonly"),
+                  shard=opts.getoption("shard"), baseline=opts.getoption("baseline"))
+    except ValueError as exc:
+        raise pytest.UsageError(str(exc)) from None
+
+
 def client_config(opts: pytest.Config, endpoint: str) -> ClientConfig:
     try:
         return transport_config(
@@ -153,6 +179,7 @@ def conformance_state(request: pytest.FixtureRequest) -> Iterator[SuiteState]:
     state = request.config.stash[STATE_KEY]
     if state.config is None:
         state.config = config_from_options(request.config)
+        ci_from_options(request.config, state.config)
         capture_at = request.config.getoption("smtp_capture")
         if capture_at:
             from conformance.suite.smtp_capture import SmtpCapture
@@ -250,4 +277,6 @@ def results_document(state: SuiteState) -> dict[str, Any]:
         inputs=ctx.inputs if ctx else [], aborted=state.setup_error)
     document["contract_check"] = ctx.contract_check if ctx else None
     document["detection"] = state.detection
+    document["shard"] = ({"index": config.shard[0], "total": config.shard[1],
+                          "of": config.shard_of} if config.shard else None)
     return document
