@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from conformance.cli import CliError
-from conformance.suite.settings import Option, table
+from conformance.suite.settings import Option, table, toml_value
 
 FILE_NAME = "conformance.toml"
 REDACTED = "[REDACTED]"
@@ -172,15 +172,3 @@ def render(merged: Merged, rows: dict[str, Option], form: str) -> str:
 
 def _dest(key: str) -> str:
     return key.replace("-", "_")
-
-
-def toml_value(value: Any) -> str:
-    """A TOML literal for the scalars and string lists of the table (a JSON string is a
-    valid TOML basic string)."""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, int | float):
-        return repr(value)
-    if isinstance(value, list):
-        return "[" + ", ".join(toml_value(v) for v in value) + "]"
-    return json.dumps(str(value), ensure_ascii=False)

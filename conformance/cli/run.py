@@ -215,11 +215,15 @@ def score_catalogue(seed: int) -> dict[str, Any]:
 
 
 def summarise(state: Any, report_dir: Path) -> int:
+    from conformance.suite.baseline import verdict_text
     from conformance.suite.results import class_summary, verdict
 
     outcomes = state.outcomes
     for outcome in outcomes:
         line = f"{outcome.status.upper():8} {outcome.id:22} {outcome.examples:5} examples"
+        if outcome.waived:
+            line += (f"  [waiver expired {outcome.waived['expires']}]" if outcome.waived[
+                "expired"] else f"  [waived until {outcome.waived['expires']}]")
         if outcome.failure:
             line += f"  {outcome.failure['message'][:160]}"
         elif outcome.reason:
@@ -231,7 +235,7 @@ def summarise(state: Any, report_dir: Path) -> int:
     if state.detection:
         print(f"detection: the suite caught {state.detection['caught']} of "
               f"{state.detection['total']} known faults")
-    print(f"verdict: {result}")
+    print(f"verdict: {verdict_text(result, outcomes)}")
     print(f"report: {report_dir / 'report.html'} (also results.json, junit.xml)")
     sys.stdout.flush()
     return EXIT_BY_VERDICT[result]

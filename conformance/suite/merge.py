@@ -14,7 +14,7 @@ from collections import Counter
 from dataclasses import fields
 from typing import Any
 
-from conformance.suite import results
+from conformance.suite import baseline, results
 from conformance.suite.outcome import Outcome
 from conformance.suite.registry import select
 
@@ -101,6 +101,8 @@ def merge_documents(documents: list[tuple[str, dict[str, Any]]]) -> dict[str, An
         "contract_check": next((d["contract_check"] for d in docs
                                 if d.get("contract_check")), None),
         "detection": next((d["detection"] for d in docs if d.get("detection")), None),
+        "verdict_text": baseline.verdict_text(results.verdict(outcomes, aborted), outcomes),
+        "baseline": baseline.summary((first.get("baseline") or {}).get("file"), outcomes),
         "shard": None,
         "merged_from": [{"file": name, "shard": doc.get("shard"),
                          "endpoint": (doc.get("target") or {}).get("endpoint"),

@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 
 from conformance.contract import CANONICAL_WSDL, ContractError, load_contract
-from conformance.suite import results
+from conformance.suite import baseline, results
 from conformance.suite.ci import configure, parse_shard, shard_checks
 from conformance.suite.client import ClientConfig, Recorder, TargetClient, TargetError
 from conformance.suite.config import (
@@ -220,6 +220,7 @@ def execute(state: SuiteState, check_id: str) -> Outcome:
                         state.setup_error, replay_command(state, check_id))
     if state.context is not None:
         state.redactor.add(*state.context.session_keys)
+    baseline.apply(state.config.baseline if state.config else None, outcome)
     state.outcomes.append(outcome)
     return outcome
 
@@ -277,6 +278,9 @@ def results_document(state: SuiteState) -> dict[str, Any]:
         inputs=ctx.inputs if ctx else [], aborted=state.setup_error)
     document["contract_check"] = ctx.contract_check if ctx else None
     document["detection"] = state.detection
+    document["verdict_text"] = baseline.verdict_text(document["verdict"], state.outcomes)
+    document["baseline"] = baseline.summary(
+        config.baseline.path if config.baseline else None, state.outcomes)
     document["shard"] = ({"index": config.shard[0], "total": config.shard[1],
                           "of": config.shard_of} if config.shard else None)
     return document

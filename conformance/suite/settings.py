@@ -13,6 +13,7 @@ Extend the table with a row when an option needs a kind argparse cannot express.
 from __future__ import annotations
 
 import argparse
+import json
 from dataclasses import dataclass
 from typing import Any
 
@@ -181,3 +182,15 @@ def install(parser: argparse.ArgumentParser) -> None:
     """Make the parser leave every setting unset (None) unless given on the command line,
     so that the environment and the file can come in between it and the table's default."""
     parser.set_defaults(**{dest: None for dest in table(parser)})
+
+
+def toml_value(value: Any) -> str:
+    """A TOML literal for the scalars and string lists of the table (a JSON string is a
+    valid TOML basic string)."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float):
+        return repr(value)
+    if isinstance(value, list):
+        return "[" + ", ".join(toml_value(v) for v in value) + "]"
+    return json.dumps(str(value), ensure_ascii=False)
