@@ -33,7 +33,10 @@ def run(report_dir: Path, *extra: str, code: int = 1) -> dict[str, Any]:
     done = cli("run", "--profile", "quick", "--seed", "7", "--fault", "slevel-ignored",
                "--example-db", "none", "--report-dir", str(report_dir), *selection, *extra)
     assert done.returncode == code, done.stdout + done.stderr
-    return json.loads((report_dir / "results.json").read_text(encoding="utf-8"))
+    document = json.loads((report_dir / "results.json").read_text(encoding="utf-8"))
+    document["progress_lines"] = [line for line in done.stdout.splitlines()
+                                  if line.startswith("[")]
+    return document
 
 
 def essence(document: dict[str, Any]) -> dict[str, Any]:
@@ -49,6 +52,7 @@ def test_two_shards_merged_equal_one_unsharded_run(tmp_path: Path) -> None:
     second = run(tmp_path / "shard-2", "--shard", "2/2")
     assert {c["id"] for c in first["checks"]}.isdisjoint(c["id"] for c in second["checks"])
     assert first["shard"] == {"index": 1, "total": 2, "of": CHECKS}
+    assert first["progress_lines"][0].startswith("[1/2] AM-STATUS ")  # plain: no terminal
     out = tmp_path / "merged"
     done = cli("merge", str(tmp_path / "shard-2" / "results.json"),
                str(tmp_path / "shard-1" / "results.json"), "--report-dir", str(out))

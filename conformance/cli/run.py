@@ -180,8 +180,13 @@ def run(args: argparse.Namespace) -> int:
     try:
         with target_for(config, args) as capture:
             state = runner.prepare(config, capture)
-            if args.detection:
-                state.detection = score_catalogue(config.seed)
+            if not args.verbose:
+                from conformance.cli.progress import Progress
+
+                state.progress = Progress(config.profile, len(config.checks or select_all()))
+            if args.detection:  # in the pytest session, after the checks
+                state.at_finish.append(lambda: setattr(state, "detection",
+                                                       score_catalogue(config.seed)))
             print(f"testing {config.endpoint} (profile {config.profile.name}, seed "
                   f"{config.seed}{', faults ' + ','.join(config.faults) if config.faults else ''})",
                   flush=True)
@@ -191,6 +196,12 @@ def run(args: argparse.Namespace) -> int:
     if code not in (0, 1):
         raise CliError(f"the suite could not run (pytest exit code {code})", 2)
     return summarise(state, report_dir)
+
+
+def select_all() -> list[Any]:
+    from conformance.suite.registry import select
+
+    return select([])
 
 
 def ci_options(config: SuiteConfig, args: argparse.Namespace, report_dir: Path) -> None:

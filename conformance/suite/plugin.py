@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import random
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -91,6 +91,10 @@ class SuiteState:
         timespec="seconds"))
     replay_base: str = "conformance replay"
     detection: dict[str, Any] | None = None  # the fault catalogue's score, when asked
+    # Work to run in the session after the checks, before results.json: Hypothesis runs
+    # there once its pytest plugin is loaded (run before, it warns of a side effect).
+    at_finish: list[Callable[[], None]] = field(default_factory=list)
+    progress: Any = None  # told when each check starts and ends (cli/progress.py)
 
 
 STATE_KEY = pytest.StashKey[SuiteState]()
@@ -216,13 +220,27 @@ def replay_command(state: SuiteState, check_id: str) -> str:
 def execute(state: SuiteState, check_id: str) -> Outcome:
     """Run one check in this session and keep its outcome."""
     check = select([check_id])[0]
+    if state.progress is not None:
+        state.progress.start(check_id, state.context)
     outcome = run_check(state.context if state.setup_error is None else None, check,
                         state.setup_error, replay_command(state, check_id))
     if state.context is not None:
         state.redactor.add(*state.context.session_keys)
     baseline.apply(state.config.baseline if state.config else None, outcome)
     state.outcomes.append(outcome)
+    if state.progress is not None:
+        state.progress.done(outcome)
     return outcome
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_report_teststatus(report: pytest.TestReport, config: pytest.Config
+                             ) -> tuple[str, str, str] | None:
+    """With progress lines, pytest's own progress dots would only interleave with them."""
+    state = config.stash.get(STATE_KEY, None)
+    if state is None or state.progress is None or report.when != "call":
+        return None
+    return report.outcome, "", report.outcome.upper()
 
 
 @pytest.hookimpl(hookwrapper=True)
@@ -250,6 +268,8 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     path = session.config.getoption("results_json", None)
     if state is None or state.config is None or not path:
         return
+    for work in state.at_finish:
+        work()
     state.target_info.setdefault("results_path", path)
     data = results_document(state)
     results.write(data, Path(path), state.redactor)
