@@ -49,6 +49,9 @@ def add_target_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--retries", type=int, default=2, help="retries of refused connects")
     parser.add_argument("--rate-limit", type=settings.rate_limit_value, default=0.0,
                         help="requests per second, or auto (honour 429 and Retry-After)")
+    parser.add_argument("--rate-limit-max-wait", type=float, metavar="SECONDS",
+                        help="with --rate-limit auto: the most a run waits for 429 answers "
+                             "in total (default: 300)")
     parser.add_argument("--header", action="append", default=[], metavar="NAME:VALUE",
                         help="extra HTTP header (repeatable)")
     parser.add_argument("--basic-auth", metavar="USER:PASSWORD", help="HTTP basic auth")
@@ -104,6 +107,7 @@ def client_config(args: argparse.Namespace) -> ClientConfig:
         return transport_config(
             args.endpoint or "", timeout=args.timeout, retries=args.retries,
             rate_limit=args.rate_limit, headers=args.header, basic_auth=args.basic_auth,
+            rate_limit_max_wait=getattr(args, "rate_limit_max_wait", None),
             client_cert=args.client_cert, client_key=args.client_key,
             ca_bundle=args.ca_bundle)
     except ValueError as exc:

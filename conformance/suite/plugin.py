@@ -53,6 +53,8 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     add("--retries", type=int, default=2, help="retries of a refused connection")
     add("--rate-limit", type=rate_limit_value, default=0.0,
         help="max requests per second (0: none), or auto (honour 429 and Retry-After)")
+    add("--rate-limit-max-wait", type=float, default=None, metavar="SECONDS",
+        help="with --rate-limit auto: the most a run waits for 429 answers (default: 300)")
     add("--header", action="append", default=[], metavar="NAME:VALUE",
         help="extra HTTP header (repeatable)")
     add("--basic-auth", metavar="USER:PASSWORD", help="HTTP basic auth for a proxy")
@@ -171,6 +173,7 @@ def client_config(opts: pytest.Config, endpoint: str) -> ClientConfig:
         return transport_config(
             endpoint, timeout=opts.getoption("request_timeout"),
             retries=opts.getoption("retries"), rate_limit=opts.getoption("rate_limit"),
+            rate_limit_max_wait=opts.getoption("rate_limit_max_wait"),
             headers=opts.getoption("header"), basic_auth=opts.getoption("basic_auth"),
             client_cert=opts.getoption("client_cert"),
             client_key=opts.getoption("client_key"), ca_bundle=opts.getoption("ca_bundle"))

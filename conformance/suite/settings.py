@@ -135,6 +135,7 @@ OPTIONS: tuple[Option, ...] = (
     Option("timeout", "float", 30.0),
     Option("retries", "int", 2),
     Option("rate-limit", "rate", 0.0),
+    Option("rate-limit-max-wait", "float", 300.0),
     Option("header", "list", [], secret=True, sep="\n"),
     Option("basic-auth", "str", secret=True),
     Option("client-cert", "path"),
