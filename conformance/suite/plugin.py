@@ -71,7 +71,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     add("--results-json", metavar="PATH", help="write results.json there")
     # CI at scale (issue 13), as in `conformance run`
     add("--example-db", metavar="DIR|redis://HOST:PORT/DB|none", help="Hypothesis example "
-        "database (default: .examples next to --results-json, else in the current folder)")
+        "database (default: .examples next to --results-json; none without it)")
     add("--example-db-readonly", action="store_true", help="read the example database only")
     add("--shard", metavar="K/N", help="run only the K-th of N shares of the checks")
     add("--baseline", metavar="FILE", help="known failures to waive")
@@ -159,9 +159,10 @@ def config_from_options(opts: pytest.Config) -> SuiteConfig:
 def ci_from_options(opts: pytest.Config, config: SuiteConfig) -> None:
     """Example database, shard and baseline from the options (see ``suite/ci.py``)."""
     results_json = opts.getoption("results_json")
+    example_db = opts.getoption("example_db") or ("default" if results_json else "none")
     try:
         configure(config, report_dir=Path(results_json).parent if results_json else Path(),
-                  example_db=opts.getoption("example_db"),
+                  example_db=example_db,
                   readonly=opts.getoption("example_db_readonly"),
                   shard=opts.getoption("shard"), baseline=opts.getoption("baseline"))
     except ValueError as exc:
