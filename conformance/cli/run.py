@@ -13,8 +13,9 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
 
-from conformance.cli import EXIT_NONCONFORMANT, EXIT_OK, EXIT_UNREACHABLE, CliError
+from conformance.cli import EXIT_NONCONFORMANT, EXIT_OK, EXIT_UNREACHABLE, CliError, config_file
 from conformance.contract import CANONICAL_WSDL
+from conformance.suite import settings
 from conformance.suite.client import ClientConfig
 from conformance.suite.config import (
     DEFAULT_PROFILE,
@@ -47,7 +48,11 @@ def add_target_options(parser: argparse.ArgumentParser) -> None:
                         "default: discovered)")
     parser.add_argument("--timeout", type=float, default=30.0, help="seconds per request")
     parser.add_argument("--retries", type=int, default=2, help="retries of refused connects")
-    parser.add_argument("--rate-limit", type=float, default=0.0, help="requests per second")
+    parser.add_argument("--rate-limit", type=settings.rate_limit_value, default=0.0,
+                        help="requests per second, or auto (honour 429 and Retry-After)")
+    parser.add_argument("--rate-limit-max-wait", type=float, metavar="SECONDS",
+                        help="with --rate-limit auto: the most a run waits for 429 answers "
+                             "in total (default: 300)")
     parser.add_argument("--header", action="append", default=[], metavar="NAME:VALUE",
                         help="extra HTTP header (repeatable)")
     parser.add_argument("--basic-auth", metavar="USER:PASSWORD", help="HTTP basic auth")
@@ -82,7 +87,26 @@ def register(subparsers: Any) -> None:
                         help="the target's limit for messageBody/htmlMessageBody in UTF-8 "
                              "bytes: past it a refusal with a documented errorCode is "
                              "allowed, a silent cut never")
-    parser.set_defaults(handler=run)
+    add_ci_options(parser)
+    parser.set_defaults(handler=run, run_parser=parser)
+    settings.install(parser)  # keep last: the table's defaults apply after env and file
+
+
+def add_ci_options(parser: argparse.ArgumentParser) -> None:
+    """Configuration file, example database, shard, baseline (issue 13)."""
+    parser.add_argument("--config", metavar="PATH", help="configuration file (default: "
+                        "./conformance.toml, else [tool.conformance] in ./pyproject.toml)")
+    parser.add_argument("--print-config", nargs="?", const="toml", choices=("toml", "json"),
+                        help="print the merged settings (secrets redacted) and exit")
+    parser.add_argument("--example-db", metavar="DIR|redis://HOST:PORT/DB|none",
+                        help="Hypothesis example database: failures found before are tried "
+                             "first (default: <report-dir>/.examples)")
+    parser.add_argument("--example-db-readonly", action="store_true",
+                        help="read the example database, write new failures only locally")
+    parser.add_argument("--baseline", metavar="FILE",
+                        help="known failures to waive (see `conformance baseline`)")
+    parser.add_argument("--shard", metavar="K/N", help="run only the K-th of N shares of "
+                        "the checks (combine with `conformance merge`)")
 
 
 def positive_int(value: str) -> int:
@@ -101,6 +125,7 @@ def client_config(args: argparse.Namespace) -> ClientConfig:
         return transport_config(
             args.endpoint or "", timeout=args.timeout, retries=args.retries,
             rate_limit=args.rate_limit, headers=args.header, basic_auth=args.basic_auth,
+            rate_limit_max_wait=getattr(args, "rate_limit_max_wait", None),
             client_cert=args.client_cert, client_key=args.client_key,
             ca_bundle=args.ca_bundle)
     except ValueError as exc:
@@ -169,15 +194,25 @@ def run(args: argparse.Namespace) -> int:
     if args.detection and args.endpoint:
         raise CliError("--detection applies to the embedded target only (it restarts the "
                        "reference target with each fault)")
+    merged = config_file.merge(args, args.run_parser)
+    if args.print_config:
+        print(config_file.render(merged, settings.table(args.run_parser), args.print_config))
+        return EXIT_OK
     config = suite_config(args, args.seed, args.profile, list(args.check))
     report_dir = Path(args.report_dir)
+    ci_options(config, args, report_dir)
     try:
         with target_for(config, args) as capture:
             state = runner.prepare(config, capture)
             if state.context is not None and state.context.discovery:
                 print(state.context.discovery["line"], flush=True)
-            if args.detection:
-                state.detection = score_catalogue(config.seed)
+            if not args.verbose:
+                from conformance.cli.progress import Progress
+
+                state.progress = Progress(config.profile, len(config.checks or select_all()))
+            if args.detection:  # in the pytest session, after the checks
+                state.at_finish.append(lambda: setattr(state, "detection",
+                                                       score_catalogue(config.seed)))
             print(f"testing {config.endpoint} (profile {config.profile.name}, seed "
                   f"{config.seed}{', faults ' + ','.join(config.faults) if config.faults else ''})",
                   flush=True)
@@ -187,6 +222,23 @@ def run(args: argparse.Namespace) -> int:
     if code not in (0, 1):
         raise CliError(f"the suite could not run (pytest exit code {code})", 2)
     return summarise(state, report_dir)
+
+
+def select_all() -> list[Any]:
+    from conformance.suite.registry import select
+
+    return select([])
+
+
+def ci_options(config: SuiteConfig, args: argparse.Namespace, report_dir: Path) -> None:
+    from conformance.suite import ci
+
+    try:
+        ci.configure(config, report_dir=report_dir, example_db=args.example_db,
+                     readonly=args.example_db_readonly, shard=args.shard,
+                     baseline=args.baseline)
+    except ValueError as exc:
+        raise CliError(str(exc)) from None
 
 
 def score_catalogue(seed: int) -> dict[str, Any]:
@@ -200,11 +252,15 @@ def score_catalogue(seed: int) -> dict[str, Any]:
 
 
 def summarise(state: Any, report_dir: Path) -> int:
+    from conformance.suite.baseline import verdict_text
     from conformance.suite.results import class_summary, verdict
 
     outcomes = state.outcomes
     for outcome in outcomes:
         line = f"{outcome.status.upper():8} {outcome.id:22} {outcome.examples:5} examples"
+        if outcome.waived:
+            line += (f"  [waiver expired {outcome.waived['expires']}]" if outcome.waived[
+                "expired"] else f"  [waived until {outcome.waived['expires']}]")
         if outcome.failure:
             line += f"  {outcome.failure['message'][:160]}"
         elif outcome.reason:
@@ -216,7 +272,7 @@ def summarise(state: Any, report_dir: Path) -> int:
     if state.detection:
         print(f"detection: the suite caught {state.detection['caught']} of "
               f"{state.detection['total']} known faults")
-    print(f"verdict: {result}")
+    print(f"verdict: {verdict_text(result, outcomes)}")
     print(f"report: {report_dir / 'report.html'} (also results.json, junit.xml)")
     sys.stdout.flush()
     return EXIT_BY_VERDICT[result]

@@ -24,6 +24,7 @@ from zeep.transports import Transport
 from conformance import soap
 from conformance.contract import BodyInvalid, Contract, Operation
 from conformance.suite.evidence import mail_fact, redact_headers
+from conformance.suite.ratelimit import RateLimited, RetryBudget
 
 MAX_RESPONSE_BYTES = 32 * 1024 * 1024
 LOOPBACK = {"127.0.0.1", "localhost", "::1"}
@@ -44,6 +45,7 @@ class ClientConfig:
     client_cert: str | None = None
     client_key: str | None = None
     verify: bool | str = True
+    retry_budget: RetryBudget | None = None  # --rate-limit auto: honour 429 + Retry-After
 
 
 @dataclass
@@ -200,8 +202,7 @@ class TargetClient:
             self._throttle()
             started = time.perf_counter()
             try:
-                response = self.session.post(address, data=message, headers=merged,
-                                             timeout=self.config.timeout, stream=True)
+                response = self._send(address, message, merged)
                 self._record_headers(exchange, response)
                 exchange.response = _read_capped(response)
                 exchange.status = response.status_code
@@ -229,6 +230,19 @@ class TargetClient:
         exchange.request_headers = redact_headers(response.request.headers,
                                                   self.config.headers)
         exchange.response_headers = redact_headers(response.headers, self.config.headers)
+
+    def _send(self, address: str, message: bytes, headers: dict[str, str]) -> Any:
+        """One POST; with ``--rate-limit auto``, repeated while the target answers 429."""
+        def send() -> Any:
+            return self.session.post(address, data=message, headers=headers,
+                                     timeout=self.config.timeout, stream=True)
+
+        if self.config.retry_budget is None:
+            return send()
+        try:
+            return self.config.retry_budget.post(send)
+        except RateLimited as exc:
+            raise requests.exceptions.RetryError(str(exc)) from None
 
     def _throttle(self) -> None:
         if self.config.rate_limit <= 0:

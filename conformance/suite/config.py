@@ -7,8 +7,10 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from conformance.suite.client import ClientConfig
+from conformance.suite.ratelimit import DEFAULT_MAX_WAIT_S, RetryBudget
 
 
 @dataclass(frozen=True)
@@ -59,6 +61,11 @@ class SuiteConfig:
     embedded: bool = False
     faults: list[str] = field(default_factory=list)
     max_body_bytes: int | None = None  # the target's declared body limit (UTF-8 bytes)
+    # CI at scale (issue 13): a Hypothesis ExampleDatabase or None, shard "K/N", baseline
+    example_db: Any = None
+    shard: tuple[int, int] | None = None
+    shard_of: list[str] = field(default_factory=list)  # the whole selection, in run order
+    baseline: Any = None
 
     def secrets(self) -> list[str]:
         """Values never to be written anywhere."""
@@ -74,9 +81,10 @@ def from_env(value: str | None, env: str) -> str | None:
     return value if value else os.environ.get(env) or None
 
 
-def transport_config(endpoint: str, *, timeout: float, retries: int, rate_limit: float,
-                     headers: list[str], basic_auth: str | None, client_cert: str | None,
-                     client_key: str | None, ca_bundle: str | None) -> ClientConfig:
+def transport_config(endpoint: str, *, timeout: float, retries: int,
+                     rate_limit: float | str, headers: list[str], basic_auth: str | None,
+                     client_cert: str | None, client_key: str | None, ca_bundle: str | None,
+                     rate_limit_max_wait: float | None = None) -> ClientConfig:
     """A ClientConfig from the option values the CLI and the pytest plugin share; a bad
     value raises ``ValueError`` with a one-line reason."""
     parsed = {}
@@ -94,7 +102,10 @@ def transport_config(endpoint: str, *, timeout: float, retries: int, rate_limit:
     for path in (client_cert, client_key, ca_bundle):
         if path and not Path(path).is_file():
             raise ValueError(f"cannot read {path}")
+    auto = rate_limit == "auto"  # honour 429 and Retry-After (suite/ratelimit.py)
+    budget = RetryBudget(DEFAULT_MAX_WAIT_S if rate_limit_max_wait is None
+                         else rate_limit_max_wait) if auto else None
     return ClientConfig(endpoint=endpoint, timeout=timeout, retries=retries,
-                        rate_limit=rate_limit, headers=parsed, basic_auth=basic,
-                        client_cert=client_cert, client_key=client_key,
-                        verify=ca_bundle or True)
+                        rate_limit=0.0 if auto else float(rate_limit), headers=parsed,
+                        basic_auth=basic, client_cert=client_cert, client_key=client_key,
+                        verify=ca_bundle or True, retry_budget=budget)

@@ -20,6 +20,7 @@ from hypothesis import strategies as st
 from hypothesis.errors import FlakyFailure
 
 from conformance.contract import Contract
+from conformance.suite import example_db
 from conformance.suite.client import Recorder, Reply, TargetClient, TargetError
 from conformance.suite.config import SuiteConfig
 from conformance.suite.coverage import Coverage
@@ -343,19 +344,22 @@ class RunContext:
                      body: Callable[[Any], None], max_examples: int | None = None,
                      fixed: list[Any] | None = None, coverage: list[Any] | None = None
                      ) -> int:
-        """Run the ``coverage`` phase first (fixed examples covering every pair of
-        parameter values), then ``body`` on examples drawn from ``strategy``; a failure is
-        shrunk to a minimal example whose exchanges stay in the recorder. Then run the
-        ``fixed`` examples (systematic coverage a small budget may not reach by chance)."""
-        count = 0
+        """Run the fixed examples that failed in an earlier run (example database) first,
+        then the ``coverage`` phase (fixed examples covering every pair of parameter
+        values), then ``body`` on examples drawn from ``strategy``; a failure is shrunk to
+        a minimal example whose exchanges stay in the recorder. Then run the ``fixed``
+        examples (systematic coverage a small budget may not reach by chance)."""
+        saved = self.fixed_failures(check_id)
+        count = 0 if self.replay_example is not None else self._run_saved(body, saved)
         if self.replay_example is None and coverage:
-            count += self.run_fixed(body, coverage, "the coverage phase")
+            count += self.run_fixed(body, coverage, "the coverage phase", saved)
         count += self._generated(check_id, strategy, body, max_examples)
         if self.replay_example is not None:
             return count
-        return count + self.run_fixed(body, fixed or [], "a fixed example")
+        return count + self.run_fixed(body, fixed or [], "a fixed example", saved)
 
-    def run_fixed(self, body: Callable[[Any], None], examples: list[Any], what: str) -> int:
+    def run_fixed(self, body: Callable[[Any], None], examples: list[Any], what: str,
+                  saved: example_db.FixedFailures | None = None) -> int:
         """Run fixed examples; the first that fails is simplified and fails the check."""
         count = 0
         for example in examples:
@@ -363,9 +367,39 @@ class RunContext:
             try:
                 self._run_one(body, example)
             except CheckFailed:
-                _minimal, message = self.simplify(body, example)  # its exchanges stay
+                minimal, message = self.simplify(body, example)  # its exchanges stay
+                if saved is not None:
+                    saved.remember(minimal)
                 raise CheckFailed(f"{message} (found by {what}, then simplified)"
                                   ) from None
+        return count
+
+    # the example database (issue 13) -----------------------------------------------------
+    def database_for(self, check_id: str) -> Any:
+        """The check's own view of the run's example database (None: no database)."""
+        if self.config.example_db is None or self.replay_example is not None:
+            return None
+        target = example_db.target_key(self.config.endpoint, self.config.embedded,
+                                       self.config.faults)
+        return example_db.KeyedDatabase(self.config.example_db, example_db.check_key(
+            target, self.contract.sha256, check_id))
+
+    def fixed_failures(self, check_id: str) -> example_db.FixedFailures:
+        database = self.database_for(check_id)
+        return example_db.FixedFailures(database, b"")
+
+    def _run_saved(self, body: Callable[[Any], None], saved: example_db.FixedFailures
+                   ) -> int:
+        """Fixed examples that failed in an earlier run, first; forgotten once they pass."""
+        count = 0
+        for example in saved.load():
+            count += 1
+            try:
+                self._run_one(body, example)
+            except CheckFailed as exc:
+                raise CheckFailed(f"{exc} (a failing example saved by an earlier run, "
+                                  "tried first)") from None
+            saved.forget(example)
         return count
 
     def _run_one(self, body: Callable[[Any], None], example: Any) -> None:
@@ -441,7 +475,8 @@ class RunContext:
             strategy, max_examples = st.just(self.replay_example), 1
         runner = settings(
             max_examples=max_examples or self.config.profile.max_examples,
-            deadline=None, database=None, derandomize=False, print_blob=False,
+            deadline=None, derandomize=False, print_blob=False,
+            database=self.database_for(check_id),  # None unless the run has one
             report_multiple_bugs=False,
             suppress_health_check=list(HealthCheck),
             phases=(Phase.explicit, Phase.reuse, Phase.generate, Phase.shrink),

@@ -30,6 +30,7 @@ class Outcome:
     duration_s: float = 0.0
     reason: str | None = None
     failure: dict[str, Any] | None = None
+    waived: dict[str, Any] | None = None  # set by a --baseline waiver (issue 13)
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import random
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -18,7 +18,8 @@ from typing import Any
 import pytest
 
 from conformance.contract import CANONICAL_WSDL, ContractError, load_contract
-from conformance.suite import results
+from conformance.suite import baseline, results
+from conformance.suite.ci import configure, parse_shard, shard_checks
 from conformance.suite.client import ClientConfig, Recorder, TargetClient, TargetError
 from conformance.suite.config import (
     DEFAULT_PROFILE,
@@ -37,6 +38,7 @@ from conformance.suite.outcome import Outcome, Redactor, run_check
 from conformance.suite.registry import select
 from conformance.suite.replay_command import replay_command as build_replay_command
 from conformance.suite.replay_command import secret_env
+from conformance.suite.settings import rate_limit_value
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -52,7 +54,10 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         "default: discovered)")
     add("--request-timeout", type=float, default=30.0, help="seconds per request")
     add("--retries", type=int, default=2, help="retries of a refused connection")
-    add("--rate-limit", type=float, default=0.0, help="max requests per second (0: none)")
+    add("--rate-limit", type=rate_limit_value, default=0.0,
+        help="max requests per second (0: none), or auto (honour 429 and Retry-After)")
+    add("--rate-limit-max-wait", type=float, default=None, metavar="SECONDS",
+        help="with --rate-limit auto: the most a run waits for 429 answers (default: 300)")
     add("--header", action="append", default=[], metavar="NAME:VALUE",
         help="extra HTTP header (repeatable)")
     add("--basic-auth", metavar="USER:PASSWORD", help="HTTP basic auth for a proxy")
@@ -73,6 +78,12 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     add("--max-body-bytes", type=int, default=None, metavar="N",
         help="the target's declared limit for messageBody/htmlMessageBody in UTF-8 bytes: "
              "past it a refusal with a documented errorCode is allowed (never a silent cut)")
+    # CI at scale (issue 13), as in `conformance run`
+    add("--example-db", metavar="DIR|redis://HOST:PORT/DB|none", help="Hypothesis example "
+        "database (default: .examples next to --results-json; none without it)")
+    add("--example-db-readonly", action="store_true", help="read the example database only")
+    add("--shard", metavar="K/N", help="run only the K-th of N shares of the checks")
+    add("--baseline", metavar="FILE", help="known failures to waive")
 
 
 @dataclass
@@ -91,6 +102,10 @@ class SuiteState:
         timespec="seconds"))
     replay_base: str = "conformance replay"
     detection: dict[str, Any] | None = None  # the fault catalogue's score, when asked
+    # Work to run in the session after the checks, before results.json: Hypothesis runs
+    # there once its pytest plugin is loaded (run before, it warns of a side effect).
+    at_finish: list[Callable[[], None]] = field(default_factory=list)
+    progress: Any = None  # told when each check starts and ends (cli/progress.py)
 
 
 STATE_KEY = pytest.StashKey[SuiteState]()
@@ -109,8 +124,13 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     wanted = state.config.checks if state.config else metafunc.config.getoption("check")
     try:
         checks = select(list(wanted))
+        if state.config is None and metafunc.config.getoption("shard"):
+            checks = select(shard_checks(list(wanted),
+                                         parse_shard(metafunc.config.getoption("shard"))))
     except KeyError as exc:
         raise pytest.UsageError(str(exc.args[0])) from None
+    except ValueError as exc:
+        raise pytest.UsageError(str(exc)) from None
     metafunc.parametrize("check_id", [c.id for c in checks], ids=[c.id for c in checks])
 
 
@@ -153,11 +173,25 @@ def positive_limit(value: int | None) -> int | None:
     return value
 
 
+def ci_from_options(opts: pytest.Config, config: SuiteConfig) -> None:
+    """Example database, shard and baseline from the options (see ``suite/ci.py``)."""
+    results_json = opts.getoption("results_json")
+    example_db = opts.getoption("example_db") or ("default" if results_json else "none")
+    try:
+        configure(config, report_dir=Path(results_json).parent if results_json else Path(),
+                  example_db=example_db,
+                  readonly=opts.getoption("example_db_readonly"),
+                  shard=opts.getoption("shard"), baseline=opts.getoption("baseline"))
+    except ValueError as exc:
+        raise pytest.UsageError(str(exc)) from None
+
+
 def client_config(opts: pytest.Config, endpoint: str) -> ClientConfig:
     try:
         return transport_config(
             endpoint, timeout=opts.getoption("request_timeout"),
             retries=opts.getoption("retries"), rate_limit=opts.getoption("rate_limit"),
+            rate_limit_max_wait=opts.getoption("rate_limit_max_wait"),
             headers=opts.getoption("header"), basic_auth=opts.getoption("basic_auth"),
             client_cert=opts.getoption("client_cert"),
             client_key=opts.getoption("client_key"), ca_bundle=opts.getoption("ca_bundle"))
@@ -170,6 +204,7 @@ def conformance_state(request: pytest.FixtureRequest) -> Iterator[SuiteState]:
     state = request.config.stash[STATE_KEY]
     if state.config is None:
         state.config = config_from_options(request.config)
+        ci_from_options(request.config, state.config)
         capture_at = request.config.getoption("smtp_capture")
         if capture_at:
             from conformance.suite.smtp_capture import SmtpCapture
@@ -217,12 +252,27 @@ def replay_command(state: SuiteState, check_id: str) -> str:
 def execute(state: SuiteState, check_id: str) -> Outcome:
     """Run one check in this session and keep its outcome."""
     check = select([check_id])[0]
+    if state.progress is not None:
+        state.progress.start(check_id, state.context)
     outcome = run_check(state.context if state.setup_error is None else None, check,
                         state.setup_error, replay_command(state, check_id))
     if state.context is not None:
         state.redactor.add(*state.context.session_keys)
+    baseline.apply(state.config.baseline if state.config else None, outcome)
     state.outcomes.append(outcome)
+    if state.progress is not None:
+        state.progress.done(outcome)
     return outcome
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_report_teststatus(report: pytest.TestReport, config: pytest.Config
+                             ) -> tuple[str, str, str] | None:
+    """With progress lines, pytest's own progress dots would only interleave with them."""
+    state = config.stash.get(STATE_KEY, None)
+    if state is None or state.progress is None or report.when != "call":
+        return None
+    return report.outcome, "", report.outcome.upper()
 
 
 @pytest.hookimpl(hookwrapper=True)
@@ -250,6 +300,8 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     path = session.config.getoption("results_json", None)
     if state is None or state.config is None or not path:
         return
+    for work in state.at_finish:
+        work()
     state.target_info.setdefault("results_path", path)
     data = results_document(state)
     results.write(data, Path(path), state.redactor)
@@ -286,4 +338,9 @@ def results_document(state: SuiteState) -> dict[str, Any]:
     if ctx is not None:  # contract coverage: what of the contract the run exercised
         ctx.coverage.note_operations(list(recorder.timings))
         document["coverage"] = ctx.coverage.summary()
+    document["verdict_text"] = baseline.verdict_text(document["verdict"], state.outcomes)
+    document["baseline"] = baseline.summary(
+        config.baseline.path if config.baseline else None, state.outcomes)
+    document["shard"] = ({"index": config.shard[0], "total": config.shard[1],
+                          "of": config.shard_of} if config.shard else None)
     return document

@@ -165,7 +165,9 @@ def run_pytest(state: SuiteState, report_dir: Path, quiet: bool = True) -> int:
             f"--junitxml={report_dir / 'junit.xml'}", "-o", "junit_family=xunit2",
             "-o", "junit_suite_name=addmessage-conformance",
             f"--results-json={results_path}",
-            "-qq" if quiet else "-v", "--no-header", "-rN", "-W", "ignore::DeprecationWarning",
+            "-qq" if quiet else "-v", "--no-header", "-rN",
+            "-W", "ignore::DeprecationWarning",
+            "-o", "console_output_style=classic",  # no [100%]: progress lines say more
             "-W", "ignore::pytest.PytestAssertRewriteWarning",
         ]
         code = int(pytest.main(args, plugins=[_Injection(state)]))
