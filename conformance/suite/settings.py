@@ -127,8 +127,8 @@ OPTIONS: tuple[Option, ...] = (
     Option("owner-user", "str", env_only=True),
     Option("owner-password", "str", secret=True),
     Option("owner-id", "str"),
-    Option("ticket-category", "str", "1"),
-    Option("reply-template", "str", "1"),
+    Option("ticket-category", "str"),  # default: discovered
+    Option("reply-template", "str"),  # default: discovered
     Option("smtp-capture", "str"),
     Option("fault", "list", []),
     # transport
