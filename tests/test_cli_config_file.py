@@ -41,7 +41,7 @@ def test_precedence_command_line_then_environment_then_file_then_default(
     assert values["profile"] == "thorough" and values["timeout"] == 7.5
     assert values["check"] == ["AM-STATUS"]
     assert values["report-dir"] == str(tmp_path / "out" / "nightly")  # relative to the file
-    assert values["reply-template"] == "1" and sources["reply-template"] == "default"
+    assert values["reply-template"] is None and sources["reply-template"] == "default"
 
 
 def test_pyproject_tool_table_and_explicit_config(

@@ -283,7 +283,10 @@ class RunContext:
                                   "attachmentIds": {"item": ids} if ids else {},
                                   "sendNotification": example["notify"]}
         if variant > 1:
-            template = {"none": "0", "existing": self.config.reply_template,
+            # No usable template on this target (discovery found none): an "existing"
+            # template example is sent without one; AM23-TEMPLATE itself is skipped.
+            template = {"none": "0", "existing": "0" if "reply_template" in self.unavailable
+                        else self.config.reply_template,
                         "unknown": self.unknown_id("template", UNKNOWN_TEMPLATE)
                         }[example["template"]]
             if example["template"] == "unknown":
