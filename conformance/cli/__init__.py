@@ -19,7 +19,8 @@ EXIT_NONCONFORMANT = 1
 EXIT_USAGE = 2
 EXIT_UNREACHABLE = 3
 
-COMMANDS = ("run", "serve", "faults", "replay", "validate", "diff", "report")
+COMMANDS = ("run", "serve", "faults", "replay", "validate", "diff", "report",
+            "earl", "badge", "summary", "compare", "history")  # issue 14: the last five
 
 
 class CliError(Exception):

@@ -225,6 +225,10 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     state.target_info.setdefault("results_path", path)
     data = results_document(state)
     results.write(data, Path(path), state.redactor)
+    # issue 14: EARL JSON-LD, SVG badge and Markdown summary beside results.json
+    from conformance.publish import write_beside
+
+    write_beside(Path(path))
 
 
 def results_document(state: SuiteState) -> dict[str, Any]:
