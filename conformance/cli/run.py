@@ -75,6 +75,12 @@ def register(subparsers: Any) -> None:
                         help="embedded target only: also run the fault catalogue and put the "
                              "detection score in the results (about a minute more)")
     parser.add_argument("--verbose", "-v", action="store_true", help="pytest's own output")
+    # issue 14: the differential oracle against the embedded reference target
+    parser.add_argument("--differential", nargs="?", const="advisory",
+                        choices=("advisory", "fail"), default=None,
+                        help="also send the run's examples to a fresh embedded reference "
+                             "target and compare the answers: differences no check names "
+                             "are advisory findings (=fail: they fail the run)")
     parser.set_defaults(handler=run)
 
 
@@ -154,6 +160,7 @@ def run(args: argparse.Namespace) -> int:
     try:
         with target_for(config, args) as capture:
             state = runner.prepare(config, capture)
+            state.differential = args.differential  # issue 14
             if args.detection:
                 state.detection = score_catalogue(config.seed)
             print(f"testing {config.endpoint} (profile {config.profile.name}, seed "

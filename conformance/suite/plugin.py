@@ -64,6 +64,10 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     add("--ticket-category", default="1", help="categoryId for the suite's tickets")
     add("--reply-template", default="1", help="replyTemplateId for template checks")
     add("--results-json", metavar="PATH", help="write results.json there")
+    # issue 14: the differential oracle against the embedded reference target
+    add("--differential", nargs="?", const="advisory", choices=("advisory", "fail"),
+        default=None, help="also compare the target's answers with the embedded reference "
+        "target's (advisory; =fail makes a difference fail the run)")
 
 
 @dataclass
@@ -82,6 +86,7 @@ class SuiteState:
         timespec="seconds"))
     replay_base: str = "conformance replay"
     detection: dict[str, Any] | None = None  # the fault catalogue's score, when asked
+    differential: str | None = None  # issue 14: "advisory" | "fail" | None (off)
 
 
 STATE_KEY = pytest.StashKey[SuiteState]()
@@ -223,12 +228,22 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     if state is None or state.config is None or not path:
         return
     state.target_info.setdefault("results_path", path)
+    differential_phase(state, session.config.getoption("differential", None))
     data = results_document(state)
     results.write(data, Path(path), state.redactor)
     # issue 14: EARL JSON-LD, SVG badge and Markdown summary beside results.json
     from conformance.publish import write_beside
 
     write_beside(Path(path))
+
+
+def differential_phase(state: SuiteState, option: str | None) -> None:
+    """issue 14: with --differential, one more outcome (AM-REFERENCE-DIFF) after the checks."""
+    mode = state.differential or option
+    if mode and state.context is not None and state.setup_error is None:
+        from conformance.differential import run_differential
+
+        state.outcomes.append(run_differential(state, mode))
 
 
 def results_document(state: SuiteState) -> dict[str, Any]:
