@@ -111,3 +111,5 @@ def test_cli_differential_fail_fails_the_run(tmp_path: Path) -> None:
     assert record["failure"]["findings"][0]["reference_response"]
     assert "norges bank" not in (tmp_path / "results.json").read_text(encoding="utf-8")
     assert f"FAILED   {CHECK_ID}" in done.stdout
+    page = (tmp_path / "report.html").read_text(encoding="utf-8")
+    assert "differential-findings" in page and "Reference: response" in page

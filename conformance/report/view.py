@@ -127,7 +127,20 @@ def failure(record: dict[str, Any]) -> dict[str, Any] | None:
                        "response": highlight.tokens(highlight.pretty(e.get("response")))}
                       for e in exchanges[:MAX_EXCHANGES]],
         "exchanges_left_off": max(0, len(exchanges) - MAX_EXCHANGES),
+        "findings": differential_findings(data),  # issue 14: the differential oracle's
     }
+
+
+def differential_findings(data: dict[str, Any]) -> list[dict[str, Any]]:
+    """The differential oracle's findings: values as JSON, both exchanges as tokens."""
+    def envelope(text: Any) -> Any:
+        return highlight.tokens(highlight.pretty(text)) if text else None
+
+    return [{**f, "target": json.dumps(f.get("target"), ensure_ascii=False, default=str),
+             "reference": json.dumps(f.get("reference"), ensure_ascii=False, default=str),
+             **{k: envelope(f.get(k)) for k in ("target_request", "target_response",
+                                                "reference_request", "reference_response")}}
+            for f in data.get("findings") or []]
 
 
 def ranges(ids: list[Any]) -> str:
