@@ -88,6 +88,22 @@ def test_every_cell_links_to_that_targets_evidence(comparison: Path) -> None:
             "[❌ failed](faulty/report.html#check-AM-STATUS) |") in markdown
 
 
+def test_the_page_escapes_what_targets_say(comparison: Path) -> None:
+    from conformance.compare.render import html_page, markdown
+
+    matrix = matrix_of(comparison)
+    hostile = '<script>alert(1)</script> "quoted" & | pipe'
+    cell = matrix["checks"][0]["cells"]["faulty"]
+    cell["message"] = hostile
+    matrix["targets"][1]["message"] = hostile
+    page = lxml.html.fromstring(html_page(matrix))
+    assert not page.xpath("//script")
+    link = page.xpath("//td[@data-target='faulty']/a")[0]
+    assert link.get("title") == hostile
+    assert hostile in page.get_element_by_id("target-faulty").text_content()
+    assert "<script>" not in markdown(matrix)
+
+
 def test_no_secret_in_any_output(comparison: Path) -> None:
     for path in comparison.rglob("*"):
         if path.is_file():

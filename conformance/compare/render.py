@@ -21,7 +21,7 @@ ICONS = {"passed": "✅", "failed": "❌", "advisory": "⚠️", "skipped": "⏭
          "not run": "➖"}
 ENV = jinja2.Environment(
     loader=jinja2.FileSystemLoader(TEMPLATES),
-    autoescape=jinja2.select_autoescape(enabled_extensions=("html",),
+    autoescape=jinja2.select_autoescape(enabled_extensions=("html.j2",),
                                         default_for_string=False, default=False),
     trim_blocks=True, lstrip_blocks=True, undefined=jinja2.StrictUndefined)
 ENV.filters["md"] = md
