@@ -22,6 +22,9 @@ from conformance.reference import ReferenceTarget, TargetConfig
 
 CHECKS = ("AM-STATUS", "AM-SLEVEL")
 PASSWORDS = ("norges bank", "nordmann")
+CREDENTIALS = ["--target-user", "x=egon", "--target-password-env", "x=PATH",
+               "--target-owner-user", "x=kari", "--target-owner-password-env", "x=PATH",
+               "--target-owner-id", "x=11"]
 
 
 @pytest.fixture(scope="module")
@@ -131,11 +134,12 @@ def test_comparison_page_and_cell_anchor_in_headless_chromium(
     (["--target", "a b=http://x/"], "target name 'a b'"),
     (["--target", "x=http://h/", "--target", "x=http://i/"], "named twice"),
     (["--target", "x=http://h/", "--target-user", "y=u"], "no target named y"),
-    (["--target", "x=http://h/", "--target-password-env", "x=D_UNSET_VARIABLE"],
-     "D_UNSET_VARIABLE"),
+    (["--target", "x=http://h/", *CREDENTIALS[:2], "--target-password-env",
+      "x=D_UNSET_VARIABLE", *CREDENTIALS[4:]], "D_UNSET_VARIABLE"),
     (["--target", "x=http://h/", "--target-fault", "x=status-reopen"], "embedded reference"),
-    (["--no-reference", "--target", "x=http://h/"], "at least two targets"),
-    (["--target", "x=http://h/", "--check", "AM-NOPE"], "unknown check id AM-NOPE"),
+    (["--no-reference", "--target", "x=http://h/", *CREDENTIALS], "at least two targets"),
+    (["--target", "x=http://h/", "--target-user", "x=u"], "missing --target-password-env"),
+    (["--target", "x=http://h/", *CREDENTIALS, "--check", "AM-NOPE"], "unknown check id AM-NOPE"),
     (["--targets-file", "/nonexistent/t.toml"], "cannot read"),
 ])
 def test_bad_input_is_one_line_and_exit_2(argv: list[str], expected: str, tmp_path: Path,
@@ -147,10 +151,28 @@ def test_bad_input_is_one_line_and_exit_2(argv: list[str], expected: str, tmp_pa
     assert not (tmp_path / "out").exists()
 
 
+def test_an_unreachable_target_is_an_error_column_linking_its_log(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    down = ["--target", "x=http://127.0.0.1:9/service/ticket",
+            *CREDENTIALS]  # port 9 (discard): nothing listens on loopback
+    assert cli_main(["compare", *down, "--check", "AM-SLEVEL", "--profile", "quick",
+                     "--seed", "1", "--report-dir", str(tmp_path)]) == 3
+    matrix = matrix_of(tmp_path)
+    column = matrix["targets"][1]
+    assert column["verdict"] == "error" and column["exit_code"] == 3
+    assert column["report"] is None and column["results"] is None
+    assert "refused" in column["message"] or "connect" in column["message"]
+    cell = matrix["checks"][0]["cells"]["x"]
+    assert cell["status"] == "error" and cell["link"] == "x/run.log"
+    assert (tmp_path / "x" / "run.log").is_file()
+    assert matrix["checks"][0]["cells"]["reference"]["status"] == "passed"
+
+
 def test_targets_file(tmp_path: Path) -> None:
     path = tmp_path / "targets.toml"
     path.write_text('[[target]]\nname = "vendor"\nendpoint = "https://v.example/soap"\n'
                     'user = "agent"\npassword_env = "V_PW"\nowner_id = 42\n'
+                    'owner_user = "owner"\nowner_password_env = "V_OWNER_PW"\n'
                     '[[target]]\nname = "buggy"\nendpoint = "reference"\n'
                     'faults = ["status-reopen"]\n', encoding="utf-8")
     specs = targets_from_file(path)

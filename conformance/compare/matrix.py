@@ -45,8 +45,10 @@ def target_column(run: TargetRun, base: Path) -> tuple[dict[str, Any], dict[str,
             classes={k: v.get("status") for k, v in (results.get("classes") or {}).items()},
             endpoint=EMBEDDED_LABEL if run.spec.embedded else target.get("endpoint"),
             message=run.message or str(results.get("aborted") or ""))
-        if not (run.report_dir / "report.html").is_file():
-            column["report"] = None
+    if not (run.report_dir / "report.html").is_file():
+        column["report"] = None
+    if results is None:
+        column["results"] = None
     return column, results
 
 
@@ -82,7 +84,7 @@ def cell(record: dict[str, Any] | None, column: dict[str, Any], check_id: str
                 "message": column["message"]}
     failure = record.get("failure") or {}
     link = f"{column['report']}#{check_anchor(check_id)}" if column["report"] else (
-        column["results"])
+        column["results"] or column["log"])
     return {"status": cell_status(record), "link": link, "examples": record.get("examples"),
             "message": str(failure.get("message") or record.get("reason") or "")[:300]}
 

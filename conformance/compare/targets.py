@@ -27,6 +27,8 @@ NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,39}$")
 TEXT_KEYS = ("user", "owner_user", "owner_id", "wsdl", "smtp_capture", "password_env",
              "owner_password_env")
 KEYS = frozenset({"name", "endpoint", "faults", *TEXT_KEYS})
+# what a target other than the embedded reference must be given (nothing is inherited)
+REQUIRED = ("user", "password_env", "owner_user", "owner_password_env", "owner_id")
 # the per-target command-line options, by TargetSpec field
 FLAGS = {"user": "--target-user", "password_env": "--target-password-env",
          "owner_user": "--target-owner-user", "owner_password_env": "--target-owner-password-env",
@@ -82,6 +84,10 @@ class TargetSpec:
         if self.faults:
             raise TargetSpecError(f"target {self.name}: faults apply to the embedded "
                                   f"reference target only (endpoint = {REFERENCE!r})")
+        missing = [FLAGS[key] for key in REQUIRED if not getattr(self, key)]
+        if missing:
+            raise TargetSpecError(f"target {self.name}: missing {', '.join(missing)} "
+                                  f"{self.name}=...")
 
 
 def split_pair(value: str, flag: str) -> tuple[str, str]:

@@ -234,7 +234,7 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     # issue 14: EARL JSON-LD, SVG badge and Markdown summary beside results.json
     from conformance.publish import write_beside
 
-    write_beside(Path(path))
+    write_beside(Path(path), state.redactor.deep(data))
 
 
 def differential_phase(state: SuiteState, option: str | None) -> None:
