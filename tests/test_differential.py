@@ -76,6 +76,11 @@ def test_the_faultless_target_gives_no_finding() -> None:
     assert outcome.examples > 10
 
 
+def test_no_generated_example_is_skipped_not_passed() -> None:
+    outcome, _checks = differential([], ["AM-WSDL"])
+    assert outcome.status == "skipped" and "no addMessage-family example" in outcome.reason
+
+
 def test_normalisation_maps_ids_masks_keys_and_times_and_ignores_order() -> None:
     left, right = IdMap(), IdMap()
     a = {"errorCode": 0, "messageId": "77", "sessionKey": "k1",

@@ -16,13 +16,14 @@ import time
 from typing import Any
 
 from conformance import soap
+from conformance.contract import BodyInvalid
 from conformance.differential.naming import named_by
 from conformance.differential.normalise import IdMap, differences
 from conformance.differential.script import Observation, play
 from conformance.suite.client import Exchange, TargetError
 from conformance.suite.config import SuiteConfig
 from conformance.suite.context import RunContext
-from conformance.suite.outcome import FAILED, PASSED, Outcome
+from conformance.suite.outcome import ERROR, FAILED, PASSED, SKIPPED, Outcome
 from conformance.suite.registry import MUST, SHOULD
 
 CHECK_ID = "AM-REFERENCE-DIFF"
@@ -59,9 +60,13 @@ def run_differential(state: Any, mode: str = "advisory") -> Outcome:
     base: RunContext = state.context
     examples = unique(base.inputs)[:MAX_EXAMPLES]
     failed = {o.id for o in state.outcomes if o.status == FAILED}
+    if not examples:
+        outcome.status, outcome.reason = SKIPPED, ("differential: the run generated no "
+                                                   "addMessage-family example to compare")
+        return outcome
+    target = RunContext(state.config, base.contract, base.client, base.recorder,
+                        state.capture)
     try:
-        target = RunContext(state.config, base.contract, base.client, base.recorder,
-                            state.capture)
         target.setup()
         state.redactor.add(*target.session_keys)
         with runner.embedded_target([]) as embedded:
@@ -71,15 +76,20 @@ def run_differential(state: Any, mode: str = "advisory") -> Outcome:
             state.redactor.add(*ref_config.secrets(), *reference.session_keys)
             findings, named, steps = compare_sides(target, reference, examples, failed)
             state.redactor.add(*reference.session_keys)
+    except Exception as exc:  # never lose the run's results to this extra phase
+        detail = str(exc) if isinstance(exc, TargetError | runner.RunError) else (
+            f"internal error {type(exc).__name__}: {exc}")
+        # advisory: a comparison that could not be made is not a verdict on the target
+        outcome.status = ERROR if mode == "fail" else SKIPPED
+        outcome.reason = f"differential: could not compare: {detail}"
+        return outcome
+    finally:
+        log_out(target)
         base.created_tickets += target.created_tickets
         base.created_attachments += target.created_attachments
         state.redactor.add(*target.session_keys)
-    except (TargetError, runner.RunError) as exc:
-        outcome.status, outcome.reason = "error", f"differential: {exc}"
         outcome.duration_s = round(time.perf_counter() - started, 3)
-        return outcome
     outcome.examples = steps
-    outcome.duration_s = round(time.perf_counter() - started, 3)
     outcome.reason = (f"{steps} examples compared; {len(findings)} difference(s) no check "
                       f"names; {len(named)} named by failed checks")
     if findings:
@@ -88,6 +98,16 @@ def run_differential(state: Any, mode: str = "advisory") -> Outcome:
     else:
         outcome.status = PASSED
     return outcome
+
+
+def log_out(ctx: RunContext) -> None:
+    """End the sessions the differential opened on the target (best effort)."""
+    for key in dict.fromkeys((ctx.agent_key, ctx.owner_key)):
+        if key:
+            try:
+                ctx.client.call("logout", "setup", sessionKey=key)
+            except (TargetError, BodyInvalid):
+                pass
 
 
 def unique(examples: list[dict[str, Any]]) -> list[dict[str, Any]]:

@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from conformance.contract import BodyInvalid
 from conformance.differential.normalise import IdMap, normalise_reply
 from conformance.suite.client import Exchange, Reply, TargetError
 from conformance.suite.context import MESSAGE_FIELDS, TICKET_FIELDS, RunContext, text
@@ -28,7 +29,7 @@ class Observation:
 def _observe(label: str, call: Any, ids: IdMap) -> tuple[Observation, Reply | None]:
     try:
         reply: Reply = call()
-    except TargetError as exc:
+    except (TargetError, BodyInvalid) as exc:
         return Observation(label, {"error": type(exc).__name__}, None), None
     return Observation(label, normalise_reply(reply, ids), reply.exchange), reply
 
@@ -38,7 +39,7 @@ def play(ctx: RunContext, example: dict[str, Any], ids: IdMap) -> list[Observati
     sides as long as both behave alike)."""
     try:
         prepared = ctx.prepare(example)
-    except TargetError as exc:
+    except (TargetError, BodyInvalid) as exc:
         return [Observation("prepare", {"error": str(exc).split(":")[0]})]
     ids.map("ticket", prepared.ticket_id)
     for attachment in (prepared.params.get("attachmentIds") or {}).get("item") or []:
