@@ -153,19 +153,22 @@ def test_bad_input_is_one_line_and_exit_2(argv: list[str], expected: str, tmp_pa
 
 def test_an_unreachable_target_is_an_error_column_linking_its_log(
         tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    down = ["--target", "x=http://127.0.0.1:9/service/ticket",
-            *CREDENTIALS]  # port 9 (discard): nothing listens on loopback
-    assert cli_main(["compare", *down, "--check", "AM-SLEVEL", "--profile", "quick",
-                     "--seed", "1", "--report-dir", str(tmp_path)]) == 3
+    down = [arg for name in ("x", "y") for arg in (
+        "--target", f"{name}=http://127.0.0.1:9/service/ticket",  # discard port: no listener
+        *[a.replace("x=", f"{name}=") for a in CREDENTIALS])]
+    assert cli_main(["compare", "--no-reference", *down, "--check", "AM-SLEVEL",
+                     "--profile", "quick", "--seed", "1", "--workers", "2",
+                     "--report-dir", str(tmp_path)]) == 3
     matrix = matrix_of(tmp_path)
-    column = matrix["targets"][1]
-    assert column["verdict"] == "error" and column["exit_code"] == 3
-    assert column["report"] is None and column["results"] is None
-    assert "refused" in column["message"] or "connect" in column["message"]
-    cell = matrix["checks"][0]["cells"]["x"]
-    assert cell["status"] == "error" and cell["link"] == "x/run.log"
-    assert (tmp_path / "x" / "run.log").is_file()
-    assert matrix["checks"][0]["cells"]["reference"]["status"] == "passed"
+    assert [t["name"] for t in matrix["targets"]] == ["x", "y"]
+    for column in matrix["targets"]:
+        assert column["verdict"] == "error" and column["exit_code"] == 3
+        assert column["report"] is None and column["results"] is None
+        assert "refused" in column["message"] or "connect" in column["message"]
+        name = column["name"]
+        cell = matrix["checks"][0]["cells"][name] if matrix["checks"] else None
+        assert cell is None or (cell["status"] == "error" and cell["link"] == f"{name}/run.log")
+        assert (tmp_path / name / "run.log").is_file()
 
 
 def test_targets_file(tmp_path: Path) -> None:
