@@ -20,7 +20,7 @@ EXIT_USAGE = 2
 EXIT_UNREACHABLE = 3
 
 COMMANDS = ("run", "serve", "faults", "replay", "validate", "diff", "report", "merge",
-            "baseline")
+            "baseline", "earl", "badge", "summary", "compare", "history")
 
 
 class CliError(Exception):

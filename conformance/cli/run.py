@@ -87,6 +87,12 @@ def register(subparsers: Any) -> None:
                         help="the target's limit for messageBody/htmlMessageBody in UTF-8 "
                              "bytes: past it a refusal with a documented errorCode is "
                              "allowed, a silent cut never")
+    # issue 14: the differential oracle against the embedded reference target
+    parser.add_argument("--differential", nargs="?", const="advisory",
+                        choices=("advisory", "fail"), default=None,
+                        help="also send the run's examples to a fresh embedded reference "
+                             "target and compare the answers: differences no check names "
+                             "are advisory findings (=fail: they fail the run)")
     add_ci_options(parser)
     parser.set_defaults(handler=run, run_parser=parser)
     settings.install(parser)  # keep last: the table's defaults apply after env and file
@@ -213,6 +219,7 @@ def run(args: argparse.Namespace) -> int:
             if args.detection:  # in the pytest session, after the checks
                 state.at_finish.append(lambda: setattr(state, "detection",
                                                        score_catalogue(config.seed)))
+            state.differential = args.differential  # issue 14
             print(f"testing {config.endpoint} (profile {config.profile.name}, seed "
                   f"{config.seed}{', faults ' + ','.join(config.faults) if config.faults else ''})",
                   flush=True)

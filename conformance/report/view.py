@@ -152,6 +152,7 @@ def failure(record: dict[str, Any]) -> dict[str, Any] | None:
         "exchanges_left_off": max(0, len(exchanges) - MAX_EXCHANGES),
         **http_evidence(data),
         "mail": data.get("mail") or [],
+        "findings": differential_findings(data),  # issue 14: the differential oracle's
     }
 
 
@@ -160,6 +161,18 @@ def http_evidence(data: dict[str, Any]) -> dict[str, Any]:
     return {"method": data.get("method"), "url": data.get("url"),
             "request_headers": data.get("request_headers") or {},
             "response_headers": data.get("response_headers") or {}}
+
+
+def differential_findings(data: dict[str, Any]) -> list[dict[str, Any]]:
+    """The differential oracle's findings: values as JSON, both exchanges as tokens."""
+    def envelope(text: Any) -> Any:
+        return highlight.tokens(highlight.pretty(text)) if text else None
+
+    return [{**f, "target": json.dumps(f.get("target"), ensure_ascii=False, default=str),
+             "reference": json.dumps(f.get("reference"), ensure_ascii=False, default=str),
+             **{k: envelope(f.get(k)) for k in ("target_request", "target_response",
+                                                "reference_request", "reference_response")}}
+            for f in data.get("findings") or []]
 
 
 def ranges(ids: list[Any]) -> str:

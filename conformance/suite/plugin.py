@@ -84,6 +84,10 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     add("--example-db-readonly", action="store_true", help="read the example database only")
     add("--shard", metavar="K/N", help="run only the K-th of N shares of the checks")
     add("--baseline", metavar="FILE", help="known failures to waive")
+    # issue 14: the differential oracle against the embedded reference target
+    add("--differential", nargs="?", const="advisory", choices=("advisory", "fail"),
+        default=None, help="also compare the target's answers with the embedded reference "
+        "target's (advisory; =fail makes a difference fail the run)")
 
 
 @dataclass
@@ -106,6 +110,7 @@ class SuiteState:
     # there once its pytest plugin is loaded (run before, it warns of a side effect).
     at_finish: list[Callable[[], None]] = field(default_factory=list)
     progress: Any = None  # told when each check starts and ends (cli/progress.py)
+    differential: str | None = None  # issue 14: "advisory" | "fail" | None (off)
 
 
 STATE_KEY = pytest.StashKey[SuiteState]()
@@ -303,8 +308,22 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     for work in state.at_finish:
         work()
     state.target_info.setdefault("results_path", path)
+    differential_phase(state, session.config.getoption("differential", None))
     data = results_document(state)
     results.write(data, Path(path), state.redactor)
+    # issue 14: EARL JSON-LD, SVG badge and Markdown summary beside results.json
+    from conformance.publish import write_beside
+
+    write_beside(Path(path), state.redactor.deep(data))
+
+
+def differential_phase(state: SuiteState, option: str | None) -> None:
+    """issue 14: with --differential, one more outcome (AM-REFERENCE-DIFF) after the checks."""
+    mode = state.differential or option
+    if mode and state.context is not None and state.setup_error is None:
+        from conformance.differential import run_differential
+
+        state.outcomes.append(run_differential(state, mode))
 
 
 def results_document(state: SuiteState) -> dict[str, Any]:

@@ -153,7 +153,10 @@ def run_pytest(state: SuiteState, report_dir: Path, quiet: bool = True) -> int:
     """Run the suite's tests in this process; returns pytest's exit code."""
     report_dir.mkdir(parents=True, exist_ok=True)
     results_path = report_dir / "results.json"
-    for stale in (results_path, report_dir / "junit.xml", report_dir / "report.html"):
+    from conformance.publish import OUTPUT_NAMES  # issue 14: EARL, badge, summary
+
+    for stale in (results_path, report_dir / "junit.xml", report_dir / "report.html",
+                  *(report_dir / name for name in OUTPUT_NAMES)):
         stale.unlink(missing_ok=True)  # never render an earlier run's results as this one's
     state.target_info["results_path"] = str(results_path)
     with tempfile.TemporaryDirectory() as tmp:
