@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 from hypothesis.errors import FlakyFailure
 
 from conformance.contract import Contract
-from conformance.suite.client import Recorder, Reply, TargetClient, TargetError
+from conformance.suite.client import LoginRefused, Recorder, Reply, TargetClient, TargetError
 from conformance.suite.config import SuiteConfig
 from conformance.suite.registry import CheckFailed
 
@@ -105,8 +105,8 @@ class RunContext:
     def login(self, user: str, password: str, who: str) -> str:
         reply = self.client.call("login", "setup", userName=user, password=password)
         if not reply.ok or not reply.data.get("sessionKey"):
-            raise TargetError(f"cannot log in as the {who} user {user!r}: "
-                              f"{_describe(reply)}")
+            raise LoginRefused(f"login refused by the target: {_describe(reply)} (the "
+                               f"{who} user {user!r})")
         key = str(reply.data["sessionKey"])
         self.session_keys.append(key)
         return key

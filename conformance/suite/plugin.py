@@ -33,7 +33,15 @@ from conformance.suite.config import (
     transport_config,
 )
 from conformance.suite.context import RunContext
-from conformance.suite.outcome import Outcome, Redactor, run_check
+from conformance.suite.fetch import local_wsdl
+from conformance.suite.outcome import (
+    FAILED,
+    SETUP_CHECK,
+    Outcome,
+    Redactor,
+    exchange_record,
+    run_check,
+)
 from conformance.suite.registry import select
 
 
@@ -82,6 +90,12 @@ class SuiteState:
         timespec="seconds"))
     replay_base: str = "conformance replay"
     detection: dict[str, Any] | None = None  # the fault catalogue's score, when asked
+    # A contract breach of the target during setup: AM-SCHEMA's failure record (runner.py).
+    setup_failure: dict[str, Any] | None = None
+
+    def stopped_reason(self) -> str | None:
+        """Why the transport guard stopped sending (timeouts, resets, --max-time), if it did."""
+        return self.context.client.guard.stopped if self.context is not None else None
 
 
 STATE_KEY = pytest.StashKey[SuiteState]()
@@ -102,6 +116,8 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
         checks = select(list(wanted))
     except KeyError as exc:
         raise pytest.UsageError(str(exc.args[0])) from None
+    if state.setup_failure is not None and SETUP_CHECK not in [c.id for c in checks]:
+        checks = [*select([SETUP_CHECK]), *checks]  # the breach found at setup is reported
     metafunc.parametrize("check_id", [c.id for c in checks], ids=[c.id for c in checks])
 
 
@@ -164,7 +180,8 @@ def conformance_state(request: pytest.FixtureRequest) -> Iterator[SuiteState]:
         state.target_info.setdefault("results_path", request.config.getoption("results_json"))
     state.redactor.add(*config.secrets())
     try:
-        contract = load_contract(config.wsdl)
+        contract = load_contract(local_wsdl(config.wsdl, config.client
+                                            or ClientConfig(config.endpoint)))
         recorder = Recorder()
         client = TargetClient(contract, config.client or ClientConfig(config.endpoint),
                               recorder)
@@ -191,6 +208,9 @@ def execute(state: SuiteState, check_id: str) -> Outcome:
     check = select([check_id])[0]
     outcome = run_check(state.context if state.setup_error is None else None, check,
                         state.setup_error, replay_command(state, check_id))
+    if state.setup_failure is not None and check_id == SETUP_CHECK:
+        outcome.status, outcome.failure = FAILED, state.setup_failure
+        outcome.reason = None
     if state.context is not None:
         state.redactor.add(*state.context.session_keys)
     state.outcomes.append(outcome)
@@ -247,7 +267,9 @@ def results_document(state: SuiteState) -> dict[str, Any]:
                   results.timing_summary(recorder.timings)},
         created={"tickets": ctx.created_tickets if ctx else [],
                  "attachments": ctx.created_attachments if ctx else []},
-        inputs=ctx.inputs if ctx else [], aborted=state.setup_error)
+        inputs=ctx.inputs if ctx else [], aborted=state.setup_error or state.stopped_reason())
+    if state.setup_error is not None and ctx is not None:  # what happened before it stopped
+        document["setup_exchanges"] = [exchange_record(e) for e in ctx.recorder.current]
     document["contract_check"] = ctx.contract_check if ctx else None
     document["detection"] = state.detection
     return document
