@@ -19,7 +19,13 @@ import pytest
 
 from conformance.contract import CANONICAL_WSDL, ContractError, load_contract
 from conformance.suite import results
-from conformance.suite.client import ClientConfig, Recorder, TargetClient, TargetError
+from conformance.suite.client import (
+    MAX_RESPONSE_BYTES,
+    ClientConfig,
+    Recorder,
+    TargetClient,
+    TargetError,
+)
 from conformance.suite.config import (
     DEFAULT_PROFILE,
     ENV_OWNER_ID,
@@ -34,6 +40,7 @@ from conformance.suite.config import (
 )
 from conformance.suite.context import RunContext
 from conformance.suite.fetch import local_wsdl
+from conformance.suite.guard import DEFAULT_MAX_FAILURES, DEFAULT_MAX_TIME
 from conformance.suite.outcome import (
     FAILED,
     SETUP_CHECK,
@@ -43,6 +50,7 @@ from conformance.suite.outcome import (
     run_check,
 )
 from conformance.suite.registry import select
+from conformance.suite.transport import NO_REDIRECTS, REDIRECT_POLICIES
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -72,6 +80,16 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     add("--ticket-category", default="1", help="categoryId for the suite's tickets")
     add("--reply-template", default="1", help="replyTemplateId for template checks")
     add("--results-json", metavar="PATH", help="write results.json there")
+    # transport limits (issue 11): redirects, response size, consecutive failures, budget
+    add("--follow-redirects", choices=REDIRECT_POLICIES, default=NO_REDIRECTS,
+        help="'same-origin' follows redirects to the target's own origin only (default: no)")
+    add("--max-response-bytes", type=int, default=MAX_RESPONSE_BYTES,
+        help="the largest answer or WSDL document read (default: %(default)s)")
+    add("--max-transport-failures", type=int, default=DEFAULT_MAX_FAILURES,
+        help="timeouts or resets in a row after which calls fail at once (default: "
+             "%(default)s; 0: never)")
+    add("--max-time", type=float, default=DEFAULT_MAX_TIME,
+        help="run-wide budget in seconds (default: %(default)s; 0: none)")
 
 
 @dataclass
@@ -154,14 +172,19 @@ def config_from_options(opts: pytest.Config) -> SuiteConfig:
 
 def client_config(opts: pytest.Config, endpoint: str) -> ClientConfig:
     try:
-        return transport_config(
+        config = transport_config(
             endpoint, timeout=opts.getoption("request_timeout"),
             retries=opts.getoption("retries"), rate_limit=opts.getoption("rate_limit"),
             headers=opts.getoption("header"), basic_auth=opts.getoption("basic_auth"),
             client_cert=opts.getoption("client_cert"),
-            client_key=opts.getoption("client_key"), ca_bundle=opts.getoption("ca_bundle"))
+            client_key=opts.getoption("client_key"), ca_bundle=opts.getoption("ca_bundle"),
+            follow_redirects=opts.getoption("follow_redirects"),
+            max_response_bytes=opts.getoption("max_response_bytes"))
     except ValueError as exc:
         raise pytest.UsageError(str(exc)) from None
+    config.max_failures = max(0, opts.getoption("max_transport_failures"))
+    config.max_time = max(0.0, opts.getoption("max_time"))
+    return config
 
 
 @pytest.fixture(scope="session")
