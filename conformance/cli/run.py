@@ -1,7 +1,9 @@
 """``conformance run``: run the suite against an endpoint, or against the embedded
 reference target when no ``--endpoint`` is given. Writes report.html, junit.xml and
-results.json into the report dir. Exit codes: 0 conformant, 1 not conformant (a MUST check
-failed), 2 usage or configuration error, 3 target unreachable or run aborted."""
+results.json into the report dir, also when the run stops early. Exit codes (PRODUCT.md):
+0 conformant, 1 not conformant (a MUST check failed), 2 usage or configuration error
+(credentials the target refuses included), 3 target unreachable or stopped answering,
+4 internal error of the suite (one line names the log with the traceback)."""
 
 from __future__ import annotations
 
@@ -43,6 +45,12 @@ EXIT_BY_VERDICT = {"conformant": EXIT_OK, "nonconformant": EXIT_NONCONFORMANT,
                    "error": EXIT_UNREACHABLE}
 
 
+DESCRIPTION = """\
+Run the conformance suite against the ticket port at --endpoint, or, without it, against the
+embedded reference target, and write report.html, junit.xml and results.json into the
+report dir."""
+
+
 def add_target_options(parser: argparse.ArgumentParser) -> None:
     """Options naming a target and how to reach it (shared with ``replay``)."""
     parser.add_argument("--endpoint", metavar="URL",
@@ -56,12 +64,14 @@ def add_target_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--user", help=f"the agent user who adds messages (or ${ENV_USER})")
     parser.add_argument("--password", help=f"the agent's password (or ${ENV_PASSWORD}, "
                                            "which keeps it out of the process list)")
-    parser.add_argument("--owner-user", help="the user who owns the suite's tickets and whose "
-                                             f"notifications are observed (or ${ENV_OWNER_USER})")
-    parser.add_argument("--owner-password",
+    parser.add_argument("--owner-user", metavar="USER",
+                        help="the user who owns the suite's tickets and whose notifications "
+                             f"are observed (or ${ENV_OWNER_USER})")
+    parser.add_argument("--owner-password", metavar="PASSWORD",
                         help=f"the owner's password (or ${ENV_OWNER_PASSWORD})")
-    parser.add_argument("--owner-id", help="the owner's user id on the target, used as "
-                                           f"newTicket's owner (or ${ENV_OWNER_ID})")
+    parser.add_argument("--owner-id", metavar="ID",
+                        help="the owner's user id on the target, used as newTicket's owner "
+                             f"(or ${ENV_OWNER_ID})")
     parser.add_argument("--timeout", type=float, default=30.0, metavar="SECONDS",
                         help="how long to wait for each answer of the target")
     parser.add_argument("--retries", type=int, default=2, metavar="N",
@@ -110,7 +120,7 @@ def add_target_options(parser: argparse.ArgumentParser) -> None:
 def register(subparsers: Any) -> None:
     parser = subparsers.add_parser(
         "run", help="run the conformance suite against an endpoint or the embedded target",
-        description=__doc__.split("\n\n")[0].replace("\n", " "), epilog=EXIT_CODES,
+        description=DESCRIPTION, epilog=EXIT_CODES,
         formatter_class=Formatter)
     add_target_options(parser)
     parser.add_argument("--profile", choices=sorted(PROFILES), default=DEFAULT_PROFILE,

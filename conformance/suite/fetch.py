@@ -70,8 +70,8 @@ def _fetch(session: requests.Session, url: str, folder: Path, timeout: float,
         if target:
             absolute = urljoin(url, target)
             if transport.origin(absolute) != transport.origin(url):
-                raise WsdlUnusable(f"{url} imports {absolute} from another origin; not "
-                                   "fetched (the suite sends nothing to another origin)")
+                raise ContractError(f"{url} imports {absolute} from another origin; not "
+                                    "fetched (the suite sends nothing to another origin)")
             child = _fetch(session, absolute, folder, timeout, config, fetched,
                            f"imported{len(fetched)}.{'wsdl' if attribute == 'location' else 'xsd'}")
             node.set(attribute, child.name)

@@ -38,6 +38,7 @@ class TransportGuard:
 
     def before(self, operation: str) -> None:
         """Raise :class:`Stopped` if ``operation`` must not be sent now."""
+        operation = _soap_operation(operation)
         with self._lock:
             reason = self._refusal(operation)
             if reason is not None:
@@ -59,12 +60,19 @@ class TransportGuard:
         return None
 
     def failed(self, operation: str, reason: str) -> None:
+        operation = _soap_operation(operation)
         with self._lock:
             self._in_a_row += 1
             self._by_operation[operation] = self._by_operation.get(operation, 0) + 1
             self._last_failure = reason
 
     def succeeded(self, operation: str) -> None:
+        operation = _soap_operation(operation)
         with self._lock:
             self._in_a_row = 0
             self._by_operation[operation] = 0
+
+
+def _soap_operation(label: str) -> str:
+    """``addMessage:drop-element`` (a deliberately broken request) counts as addMessage."""
+    return label.partition(":")[0]

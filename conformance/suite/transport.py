@@ -62,8 +62,8 @@ def read_capped(response: requests.Response, limit: int) -> bytes:
     declared = response.headers.get("Content-Length", "")
     if declared.isdigit() and int(declared) > limit:
         response.close()
-        raise TooLarge(f"the response announces {int(declared)} bytes, more than the limit "
-                       f"of {limit} (--max-response-bytes)")
+        raise TooLarge(f"the response is larger than the limit of {limit} bytes "
+                       f"(--max-response-bytes): it announces {int(declared)}")
     chunks, size = [], 0
     for chunk in _chunks(response):
         size += len(chunk)
