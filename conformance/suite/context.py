@@ -22,6 +22,7 @@ from hypothesis.errors import FlakyFailure
 from conformance.contract import Contract
 from conformance.suite.client import LoginRefused, Recorder, Reply, TargetClient, TargetError
 from conformance.suite.config import SuiteConfig
+from conformance.suite.isolation import conflict_reason, own_notifications
 from conformance.suite.registry import CheckFailed
 
 NEW_TICKET_MESSAGE = 2
@@ -81,6 +82,7 @@ class RunContext:
         self.capture = capture
         self.created_tickets: list[str] = []
         self.created_attachments: list[str] = []
+        self.addressed_tickets: set[str] = set()  # unknown ids the examples used (isolation)
         self.session_keys: list[str] = []
         self.example: dict[str, Any] | None = None
         self.examples_run = 0  # across checks; a failed check's count is the difference
@@ -129,7 +131,8 @@ class RunContext:
     def expect_ok(self, reply: Reply, what: str) -> Reply:
         """A set-up or observation call must succeed, or the check cannot judge: error."""
         if not reply.ok:
-            raise TargetError(f"{what} failed: {_describe(reply)}")
+            conflict = conflict_reason(what, reply.error_code) if reply.fault is None else None
+            raise TargetError(conflict or f"{what} failed: {_describe(reply)}")
         return reply
 
     # tickets -----------------------------------------------------------------------------
@@ -202,7 +205,8 @@ class RunContext:
         reply = self.expect_ok(self.client.call(
             "getUserNotifications", sessionKey=self.owner_key,
             notificationKey=self.notification_key), "getUserNotifications")
-        return [dict(i) for i in items(reply.data.get("userNotifications"))]
+        notes = [dict(i) for i in items(reply.data.get("userNotifications"))]
+        return own_notifications(notes, {*self.created_tickets, *self.addressed_tickets})
 
     # examples ----------------------------------------------------------------------------
     def prepare(self, example: dict[str, Any]) -> Prepared:
@@ -246,6 +250,7 @@ class RunContext:
         if kind == "own":
             return self.ticket_with_status(example["status"])
         expected.add("13")
+        self.addressed_tickets.add(value)  # its notifications are this run's to judge
         return value
 
     def attachments_for(self, specs: list[dict[str, Any]], expected: set[str]
