@@ -18,6 +18,7 @@ import tempfile
 import traceback
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 EXIT_OK = 0
 EXIT_NONCONFORMANT = 1
@@ -39,12 +40,20 @@ class CliError(Exception):
 
 
 class _Parser(argparse.ArgumentParser):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        from conformance.cli.help import Formatter
+
+        kwargs.setdefault("formatter_class", Formatter)  # defaults shown, texts whole
+        super().__init__(*args, **kwargs)
+
     def error(self, message: str) -> None:  # type: ignore[override]
         raise CliError(f"{self.prog}: {message}", EXIT_USAGE)
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="conformance", description=__doc__.splitlines()[0])
+    from conformance.cli.help import summary
+
+    parser = _Parser(prog="conformance", description=summary(__doc__))
     subparsers = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
     for name in COMMANDS:
         try:

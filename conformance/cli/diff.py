@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from conformance.cli import CliError
+from conformance.cli.help import summary
 from conformance.contract import CANONICAL_WSDL, ContractError
 from conformance.contractcheck import ContractCheck, check_contract
 from conformance.contractcheck.table import render_table
@@ -27,12 +28,13 @@ def register(subparsers: Any) -> None:
     parser = subparsers.add_parser(
         "diff",
         help="compare a target's WSDL with the canonical contract, and check it with WS-I BP 1.1",
-        description=__doc__.splitlines()[0],
+        description=summary(__doc__),
     )
-    parser.add_argument("wsdls", nargs="+", metavar="[CANONICAL] TARGET",
-                        help="the canonical WSDL (path or URL; default: the contract shipped "
-                             "with the suite) and the target's WSDL (path or URL, e.g. "
-                             "<endpoint>?wsdl)")
+    parser.add_argument("canonical", nargs="?", metavar="CANONICAL",
+                        help="the canonical WSDL, a path or URL (default: the contract "
+                             "shipped with the suite)")
+    parser.add_argument("target", metavar="TARGET",
+                        help="the target's WSDL, a path or URL (e.g. <endpoint>?wsdl)")
     parser.add_argument("--json", metavar="PATH", type=Path, help="also write the report as JSON")
     parser.add_argument(
         "--strict-wsi",
@@ -43,9 +45,7 @@ def register(subparsers: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    if len(args.wsdls) > 2:
-        raise CliError("expected [CANONICAL] TARGET: at most two WSDLs")
-    canonical, target = (str(CANONICAL_WSDL), *args.wsdls) if len(args.wsdls) == 1 else args.wsdls
+    canonical, target = args.canonical or str(CANONICAL_WSDL), args.target
     try:
         check = check_contract(canonical, target)
     except ContractError as exc:

@@ -18,9 +18,22 @@ report.html, junit.xml and results.json are written into the report dir for ever
 started, also when it stops early (verdict "error", with the reason)."""
 
 
-class Formatter(argparse.RawDescriptionHelpFormatter):
-    """Keeps the description's and epilog's line breaks and adds ``(default: X)`` to every
-    option whose default means something (not None, False or an empty list)."""
+def summary(doc: str | None) -> str:
+    """The first paragraph of a module docstring as one line, without reST markup: a
+    command's whole description (its first line alone may stop mid-sentence)."""
+    paragraph = (doc or "").strip().split("\n\n")[0]
+    return " ".join(paragraph.split()).replace("``", "")
+
+
+class Formatter(argparse.HelpFormatter):
+    """Wraps one-line texts, keeps the line breaks of a text that has them (the exit codes
+    epilog), and adds ``(default: X)`` to every option whose default means something (not
+    None, False, zero or an empty list)."""
+
+    def _fill_text(self, text: str, width: int, indent: str) -> str:
+        if "\n" in text:
+            return "".join(indent + line for line in text.splitlines(keepends=True))
+        return super()._fill_text(text, width, indent)
 
     def _get_help_string(self, action: argparse.Action) -> str:
         text = action.help or ""

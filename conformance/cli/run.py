@@ -45,10 +45,9 @@ EXIT_BY_VERDICT = {"conformant": EXIT_OK, "nonconformant": EXIT_NONCONFORMANT,
                    "error": EXIT_UNREACHABLE}
 
 
-DESCRIPTION = """\
-Run the conformance suite against the ticket port at --endpoint, or, without it, against the
-embedded reference target, and write report.html, junit.xml and results.json into the
-report dir."""
+DESCRIPTION = ("Run the conformance suite against the ticket port at --endpoint, or, "
+               "without it, against the embedded reference target, and write report.html, "
+               "junit.xml and results.json into the report dir.")
 
 
 def add_target_options(parser: argparse.ArgumentParser) -> None:
@@ -120,8 +119,7 @@ def add_target_options(parser: argparse.ArgumentParser) -> None:
 def register(subparsers: Any) -> None:
     parser = subparsers.add_parser(
         "run", help="run the conformance suite against an endpoint or the embedded target",
-        description=DESCRIPTION, epilog=EXIT_CODES,
-        formatter_class=Formatter)
+        description=DESCRIPTION, epilog=EXIT_CODES, formatter_class=Formatter)
     add_target_options(parser)
     parser.add_argument("--profile", choices=sorted(PROFILES), default=DEFAULT_PROFILE,
                         help="the test budget: quick (a smoke test), standard (a CI job), "
