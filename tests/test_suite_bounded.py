@@ -25,6 +25,7 @@ from conformance.reference import ReferenceTarget
 from conformance.suite import runner, transport
 from conformance.suite.client import ClientConfig, http_session
 from conformance.suite.config import PROFILES, SuiteConfig
+from conformance.suite.guard import DEFAULT_MAX_FAILURES
 from conformance.suite.outcome import ERROR, FAILED, SETUP_CHECK, run_check
 from conformance.suite.plugin import execute
 from conformance.suite.registry import select
@@ -108,8 +109,9 @@ def test_a_quick_run_against_a_hanging_target_ends_soon_with_its_report(
                "--timeout", "0.5", "--retries", "0", "--report-dir", "out", cwd=tmp_path)
     elapsed = time.monotonic() - started
     assert done.returncode == 3, done.stdout + done.stderr
-    # 3 per hanging operation, and AM-CONCURRENT's 4 threads may all be in flight at once
-    assert proxy.hits[HANG] <= 3 * 3 + 4, proxy.hits
+    # DEFAULT_MAX_FAILURES per hanging operation, and AM-CONCURRENT's 4 threads may all be
+    # in flight at once
+    assert proxy.hits[HANG] <= DEFAULT_MAX_FAILURES * 3 + 4, proxy.hits
     data = json.loads((tmp_path / "out" / "results.json").read_text(encoding="utf-8"))
     assert data["verdict"] == "error" and "stopped answering" in data["aborted"]
     assert (tmp_path / "out" / "junit.xml").is_file()

@@ -16,7 +16,7 @@ from __future__ import annotations
 import threading
 import time
 
-DEFAULT_MAX_FAILURES = 3
+DEFAULT_MAX_FAILURES = 2
 DEFAULT_MAX_TIME = 3600.0
 
 
