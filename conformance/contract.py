@@ -22,8 +22,9 @@ from xmlschema.extras.wsdl import Wsdl11Document
 from xmlschema.validators import XsdElement
 
 from conformance import ns
+from conformance.resources import data_dir
 
-SCHEMAS_DIR = Path(__file__).resolve().parent.parent / "schemas"
+SCHEMAS_DIR = data_dir("schemas")
 CANONICAL_WSDL = SCHEMAS_DIR / "ticket.wsdl"
 CANONICAL_XSD = SCHEMAS_DIR / "ticket.xsd"
 

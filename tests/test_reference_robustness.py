@@ -25,7 +25,6 @@ from lxml import etree
 from conformance import ns, soap
 
 MAX_REQUEST_BYTES = 8 * 1024
-SOAP12_ENV = "http://www.w3.org/2003/05/soap-envelope"
 ENV = f"{{{ns.SOAP11_ENV}}}"
 
 
@@ -102,8 +101,7 @@ CASES: dict[str, Case] = {
     "empty-body": Case(lambda k: b"", AM, "empty"),
     "whitespace-body": Case(lambda k: b" \r\n ", AM, "malformed xml"),
     "non-envelope-root": Case(bare, AM, "not a soap 1.1 envelope"),
-    "soap12-envelope": Case(lambda k: envelope(add_message(k), soap_ns=SOAP12_ENV), AM,
-                            "not a soap 1.1 envelope"),
+    # a SOAP 1.2 envelope gets VersionMismatch: test_reference_sturdy.py
     "empty-soap-body": Case(lambda k: envelope(""), AM, "exactly one element"),
     "two-operations-in-body": Case(lambda k: envelope(add_message(k) * 2), AM,
                                    "exactly one element"),

@@ -9,12 +9,13 @@ from pathlib import Path
 from typing import Any
 
 from conformance.cli import EXIT_NONCONFORMANT, EXIT_OK, EXIT_UNREACHABLE, CliError
+from conformance.cli.help import summary
 from conformance.cli.run import add_target_options, suite_config, target_for
 
 
 def register(subparsers: Any) -> None:
     parser = subparsers.add_parser("replay", help="re-run a check's minimal failing example",
-                                   description=__doc__.splitlines()[0])
+                                   description=summary(__doc__))
     parser.add_argument("results", help="results.json of an earlier run")
     parser.add_argument("--check", required=True, metavar="ID", help="the failed check")
     add_target_options(parser)

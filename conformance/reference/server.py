@@ -16,6 +16,12 @@ from waitress.server import create_server
 from conformance.contract import Contract, load_contract
 from conformance.reference.app import DEFAULT_MAX_REQUEST_BYTES, DEFAULT_PATH, ReferenceApp
 from conformance.reference.faults import validate_faults
+from conformance.reference.limits import (
+    CHANNEL_TIMEOUT,
+    CLEANUP_INTERVAL,
+    CONNECTION_LIMIT,
+    SoapChannel,
+)
 from conformance.reference.mail import Mailer
 from conformance.reference.service import TicketService
 from conformance.reference.store import SEED_FILE, Store
@@ -34,6 +40,8 @@ class TargetConfig:
     session_ttl: float = 1800.0
     max_request_bytes: int = DEFAULT_MAX_REQUEST_BYTES
     seed: str | Path | None = None  # seed data (default: fixtures/seed.json)
+    connection_limit: int = CONNECTION_LIMIT  # idle clients must not block a new caller
+    channel_timeout: int = CHANNEL_TIMEOUT  # seconds before an idle connection is closed
 
 
 class ReferenceTarget:
@@ -51,8 +59,11 @@ class ReferenceTarget:
         self.server: Any = create_server(
             self.app, host=self.config.host, port=self.config.port,
             threads=self.config.threads, ident="conformance-reference",
-            max_request_body_size=self.config.max_request_bytes + 1024 * 1024,
+            max_request_body_size=self.config.max_request_bytes,
+            connection_limit=self.config.connection_limit,
+            channel_timeout=self.config.channel_timeout, cleanup_interval=CLEANUP_INTERVAL,
             clear_untrusted_proxy_headers=True)
+        self.server.channel_class = SoapChannel  # a body over the limit: a SOAP Fault
         self._thread: threading.Thread | None = None
         self._closed = False
 

@@ -9,8 +9,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from conformance.suite.client import ClientConfig
+from conformance.suite.client import MAX_RESPONSE_BYTES, ClientConfig
 from conformance.suite.ratelimit import DEFAULT_MAX_WAIT_S, RetryBudget
+from conformance.suite.transport import NO_REDIRECTS, REDIRECT_POLICIES
 
 
 @dataclass(frozen=True)
@@ -84,9 +85,17 @@ def from_env(value: str | None, env: str) -> str | None:
 def transport_config(endpoint: str, *, timeout: float, retries: int,
                      rate_limit: float | str, headers: list[str], basic_auth: str | None,
                      client_cert: str | None, client_key: str | None, ca_bundle: str | None,
-                     rate_limit_max_wait: float | None = None) -> ClientConfig:
+                     rate_limit_max_wait: float | None = None,
+                     follow_redirects: str = NO_REDIRECTS,
+                     max_response_bytes: int = MAX_RESPONSE_BYTES) -> ClientConfig:
     """A ClientConfig from the option values the CLI and the pytest plugin share; a bad
     value raises ``ValueError`` with a one-line reason."""
+    check_numbers(timeout=timeout, retries=retries,
+                  rate_limit=0.0 if rate_limit == "auto" else float(rate_limit),
+                  max_response_bytes=max_response_bytes)
+    if follow_redirects not in REDIRECT_POLICIES:
+        raise ValueError(f"--follow-redirects {follow_redirects!r}: expected one of "
+                         f"{', '.join(REDIRECT_POLICIES)}")
     parsed = {}
     for header in headers:
         name, sep, value = header.partition(":")
@@ -108,4 +117,19 @@ def transport_config(endpoint: str, *, timeout: float, retries: int,
     return ClientConfig(endpoint=endpoint, timeout=timeout, retries=retries,
                         rate_limit=0.0 if auto else float(rate_limit), headers=parsed,
                         basic_auth=basic, client_cert=client_cert, client_key=client_key,
-                        verify=ca_bundle or True, retry_budget=budget)
+                        verify=ca_bundle or True, retry_budget=budget,
+                        follow_redirects=follow_redirects,
+                        max_response_bytes=max_response_bytes)
+
+
+def check_numbers(*, timeout: float, retries: int, rate_limit: float,
+                  max_response_bytes: int) -> None:
+    """Numbers that make no sense are refused before the first request."""
+    if not timeout > 0 or timeout != timeout or timeout == float("inf"):
+        raise ValueError(f"--timeout {timeout:g}: must be a number of seconds above 0")
+    if retries < 0:
+        raise ValueError(f"--retries {retries}: must be 0 or more")
+    if not rate_limit >= 0 or rate_limit == float("inf"):
+        raise ValueError(f"--rate-limit {rate_limit:g}: must be 0 (no limit) or more")
+    if max_response_bytes < 1024:
+        raise ValueError(f"--max-response-bytes {max_response_bytes}: must be at least 1024")

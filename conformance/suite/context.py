@@ -21,11 +21,12 @@ from hypothesis.errors import FlakyFailure
 
 from conformance.contract import Contract
 from conformance.suite import example_db
-from conformance.suite.client import Recorder, Reply, TargetClient, TargetError
+from conformance.suite.client import LoginRefused, Recorder, Reply, TargetClient, TargetError
 from conformance.suite.config import SuiteConfig
 from conformance.suite.coverage import Coverage
 from conformance.suite.discovery import discover
 from conformance.suite.example_class import ClassGuard, same_class
+from conformance.suite.isolation import conflict_reason, own_notifications
 from conformance.suite.registry import CheckFailed, CheckSkipped
 from conformance.suite.sessions import SessionLog, save_subscription, saved_subscription
 from conformance.suite.unknown_ids import UnknownIds
@@ -90,6 +91,7 @@ class RunContext:
         self.capture = capture
         self.created_tickets: list[str] = []
         self.created_attachments: list[str] = []
+        self.addressed_tickets: set[str] = set()  # unknown ids the examples used (isolation)
         self.session_keys: list[str] = []
         self.example: dict[str, Any] | None = None
         self.examples_run = 0  # across checks; a failed check's count is the difference
@@ -125,8 +127,8 @@ class RunContext:
               purpose: str = "opened by a check") -> str:
         reply = self.client.call("login", "setup", userName=user, password=password)
         if not reply.ok or not reply.data.get("sessionKey"):
-            raise TargetError(f"cannot log in as the {who} user {user!r}: "
-                              f"{_describe(reply)}")
+            raise LoginRefused(f"login refused by the target: {_describe(reply)} (the "
+                               f"{who} user {user!r})")
         key = str(reply.data["sessionKey"])
         self.session_keys.append(key)
         self.sessions.opened(key, user, who, purpose)
@@ -190,7 +192,8 @@ class RunContext:
     def expect_ok(self, reply: Reply, what: str) -> Reply:
         """A set-up or observation call must succeed, or the check cannot judge: error."""
         if not reply.ok:
-            raise TargetError(f"{what} failed: {_describe(reply)}")
+            conflict = conflict_reason(what, reply.error_code) if reply.fault is None else None
+            raise TargetError(conflict or f"{what} failed: {_describe(reply)}")
         return reply
 
     # tickets -----------------------------------------------------------------------------
@@ -265,7 +268,8 @@ class RunContext:
         reply = self.expect_ok(self.client.call(
             "getUserNotifications", sessionKey=self.owner_key,
             notificationKey=self.notification_key), "getUserNotifications")
-        return [dict(i) for i in items(reply.data.get("userNotifications"))]
+        notes = [dict(i) for i in items(reply.data.get("userNotifications"))]
+        return own_notifications(notes, {*self.created_tickets, *self.addressed_tickets})
 
     # examples ----------------------------------------------------------------------------
     def prepare(self, example: dict[str, Any]) -> Prepared:
@@ -313,7 +317,9 @@ class RunContext:
         if kind == "own":
             return self.ticket_with_status(example["status"])
         expected.add("13")
-        return self.unknown_id("ticket", value) if kind == "unknown" else value
+        value = self.unknown_id("ticket", value) if kind == "unknown" else value
+        self.addressed_tickets.add(value)  # its notifications are this run's to judge
+        return value
 
     def attachments_for(self, specs: list[dict[str, Any]], expected: set[str]
                         ) -> tuple[list[str], dict[str, bytes]]:

@@ -4,6 +4,7 @@ command that replays it."""
 
 from __future__ import annotations
 
+import logging
 import time
 from dataclasses import asdict, dataclass, field
 from typing import Any
@@ -15,6 +16,10 @@ from conformance.suite.needs import skip_reason
 from conformance.suite.registry import Check, CheckFailed, CheckSkipped
 
 PASSED, FAILED, SKIPPED, ERROR = "passed", "failed", "skipped", "error"
+INTERNAL_PREFIX = "internal error of the suite"
+NOT_RUN_PREFIX = "not run"
+SETUP_CHECK = "AM-SCHEMA"  # the check that a contract breach during setup is a failure of
+log = logging.getLogger("conformance.suite")
 
 
 @dataclass
@@ -68,7 +73,8 @@ def run_check(ctx: RunContext | None, check: Check, setup_error: str | None,
     outcome = Outcome(check.id, check.title, check.level, check.family,
                       check.conformance_class, check.clause)
     if ctx is None:
-        outcome.status, outcome.reason = ERROR, setup_error or "no run context"
+        outcome.status = ERROR
+        outcome.reason = f"{NOT_RUN_PREFIX}: the run stopped at setup: {setup_error}"
         return outcome
     lacking = skip_reason(ctx.unavailable, check.id)
     if lacking:  # the target lacks what the check needs: skipped, never an abort
@@ -89,7 +95,8 @@ def run_check(ctx: RunContext | None, check: Check, setup_error: str | None,
         outcome.status, outcome.reason = ERROR, str(exc)
     except Exception as exc:  # a defect of the check itself: report it, keep running
         outcome.status = ERROR
-        outcome.reason = f"internal error of the suite: {type(exc).__name__}: {exc}"
+        outcome.reason = f"{INTERNAL_PREFIX}: {type(exc).__name__}: {exc}"
+        log.exception("internal error of the suite in check %s", check.id)
     outcome.duration_s = round(time.perf_counter() - started, 3)
     return outcome
 
@@ -129,3 +136,6 @@ def _exchange(exchange: Exchange) -> dict[str, Any]:
             **_http(exchange),
             "request": _envelope(exchange.request), "response": _envelope(exchange.response),
             "error": exchange.error}
+
+
+exchange_record = _exchange  # public name for results.json's setup_exchanges

@@ -20,7 +20,13 @@ import pytest
 from conformance.contract import CANONICAL_WSDL, ContractError, load_contract
 from conformance.suite import baseline, results
 from conformance.suite.ci import configure, parse_shard, shard_checks
-from conformance.suite.client import ClientConfig, Recorder, TargetClient, TargetError
+from conformance.suite.client import (
+    MAX_RESPONSE_BYTES,
+    ClientConfig,
+    Recorder,
+    TargetClient,
+    TargetError,
+)
 from conformance.suite.config import (
     DEFAULT_PROFILE,
     ENV_OWNER_ID,
@@ -34,11 +40,21 @@ from conformance.suite.config import (
     transport_config,
 )
 from conformance.suite.context import RunContext
-from conformance.suite.outcome import Outcome, Redactor, run_check
+from conformance.suite.fetch import local_wsdl
+from conformance.suite.guard import DEFAULT_MAX_FAILURES, DEFAULT_MAX_TIME
+from conformance.suite.outcome import (
+    FAILED,
+    SETUP_CHECK,
+    Outcome,
+    Redactor,
+    exchange_record,
+    run_check,
+)
 from conformance.suite.registry import select
 from conformance.suite.replay_command import replay_command as build_replay_command
 from conformance.suite.replay_command import secret_env
 from conformance.suite.settings import rate_limit_value
+from conformance.suite.transport import NO_REDIRECTS, REDIRECT_POLICIES
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -88,6 +104,16 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     add("--differential", nargs="?", const="advisory", choices=("advisory", "fail"),
         default=None, help="also compare the target's answers with the embedded reference "
         "target's (advisory; =fail makes a difference fail the run)")
+    # transport limits (issue 11): redirects, response size, consecutive failures, budget
+    add("--follow-redirects", choices=REDIRECT_POLICIES, default=NO_REDIRECTS,
+        help="'same-origin' follows redirects to the target's own origin only (default: no)")
+    add("--max-response-bytes", type=int, default=MAX_RESPONSE_BYTES,
+        help="the largest answer or WSDL document read (default: %(default)s)")
+    add("--max-transport-failures", type=int, default=DEFAULT_MAX_FAILURES,
+        help="timeouts or resets in a row after which calls fail at once (default: "
+             "%(default)s; 0: never)")
+    add("--max-time", type=float, default=DEFAULT_MAX_TIME,
+        help="run-wide budget in seconds (default: %(default)s; 0: none)")
 
 
 @dataclass
@@ -111,6 +137,12 @@ class SuiteState:
     at_finish: list[Callable[[], None]] = field(default_factory=list)
     progress: Any = None  # told when each check starts and ends (cli/progress.py)
     differential: str | None = None  # issue 14: "advisory" | "fail" | None (off)
+    # A contract breach of the target during setup: AM-SCHEMA's failure record (runner.py).
+    setup_failure: dict[str, Any] | None = None
+
+    def stopped_reason(self) -> str | None:
+        """Why the transport guard stopped sending (timeouts, resets, --max-time), if it did."""
+        return self.context.client.guard.stopped if self.context is not None else None
 
 
 STATE_KEY = pytest.StashKey[SuiteState]()
@@ -136,6 +168,8 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
         raise pytest.UsageError(str(exc.args[0])) from None
     except ValueError as exc:
         raise pytest.UsageError(str(exc)) from None
+    if state.setup_failure is not None and SETUP_CHECK not in [c.id for c in checks]:
+        checks = [*select([SETUP_CHECK]), *checks]  # the breach found at setup is reported
     metafunc.parametrize("check_id", [c.id for c in checks], ids=[c.id for c in checks])
 
 
@@ -193,15 +227,20 @@ def ci_from_options(opts: pytest.Config, config: SuiteConfig) -> None:
 
 def client_config(opts: pytest.Config, endpoint: str) -> ClientConfig:
     try:
-        return transport_config(
+        config = transport_config(
             endpoint, timeout=opts.getoption("request_timeout"),
             retries=opts.getoption("retries"), rate_limit=opts.getoption("rate_limit"),
             rate_limit_max_wait=opts.getoption("rate_limit_max_wait"),
             headers=opts.getoption("header"), basic_auth=opts.getoption("basic_auth"),
             client_cert=opts.getoption("client_cert"),
-            client_key=opts.getoption("client_key"), ca_bundle=opts.getoption("ca_bundle"))
+            client_key=opts.getoption("client_key"), ca_bundle=opts.getoption("ca_bundle"),
+            follow_redirects=opts.getoption("follow_redirects"),
+            max_response_bytes=opts.getoption("max_response_bytes"))
     except ValueError as exc:
         raise pytest.UsageError(str(exc)) from None
+    config.max_failures = max(0, opts.getoption("max_transport_failures"))
+    config.max_time = max(0.0, opts.getoption("max_time"))
+    return config
 
 
 @pytest.fixture(scope="session")
@@ -223,7 +262,8 @@ def conformance_state(request: pytest.FixtureRequest) -> Iterator[SuiteState]:
     try:
         if state.context is not None:  # set up by `conformance run`: log in once per run
             raise _AlreadySetUp
-        contract = load_contract(config.wsdl)
+        contract = load_contract(local_wsdl(config.wsdl, config.client
+                                            or ClientConfig(config.endpoint)))
         recorder = Recorder()
         client = TargetClient(contract, config.client or ClientConfig(config.endpoint),
                               recorder)
@@ -261,6 +301,9 @@ def execute(state: SuiteState, check_id: str) -> Outcome:
         state.progress.start(check_id, state.context)
     outcome = run_check(state.context if state.setup_error is None else None, check,
                         state.setup_error, replay_command(state, check_id))
+    if state.setup_failure is not None and check_id == SETUP_CHECK:
+        outcome.status, outcome.failure = FAILED, state.setup_failure
+        outcome.reason = None
     if state.context is not None:
         state.redactor.add(*state.context.session_keys)
     baseline.apply(state.config.baseline if state.config else None, outcome)
@@ -347,7 +390,9 @@ def results_document(state: SuiteState) -> dict[str, Any]:
                   results.timing_summary(recorder.timings)},
         created={"tickets": ctx.created_tickets if ctx else [],
                  "attachments": ctx.created_attachments if ctx else []},
-        inputs=ctx.inputs if ctx else [], aborted=state.setup_error)
+        inputs=ctx.inputs if ctx else [], aborted=state.setup_error or state.stopped_reason())
+    if state.setup_error is not None and ctx is not None:  # what happened before it stopped
+        document["setup_exchanges"] = [exchange_record(e) for e in ctx.recorder.current]
     document["contract_check"] = ctx.contract_check if ctx else None
     document["discovery"] = ctx.discovery if ctx else None
     document["replay_env"] = secret_env(config)  # secrets a replay takes from the environment

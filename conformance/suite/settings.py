@@ -145,7 +145,7 @@ OPTIONS: tuple[Option, ...] = (
     Option("profile", "choice", DEFAULT_PROFILE, choices=tuple(sorted(PROFILES))),
     Option("seed", "int"),
     Option("check", "list", []),
-    Option("report-dir", "path", "reports"),
+    Option("report-dir", "path", "reports/latest"),  # as cli/checks.DEFAULT_REPORT_DIR
     Option("detection", "bool", False),
     Option("verbose", "bool", False),
     # CI at scale (issue 13)
@@ -163,26 +163,31 @@ def table(parser: argparse.ArgumentParser | None = None) -> dict[str, Option]:
     for action in parser._actions if parser is not None else []:
         if action.dest in rows or action.dest in NOT_SETTINGS or not action.option_strings:
             continue
-        rows[action.dest] = _derived(action)
+        declared = getattr(parser, "_declared_defaults", {})
+        rows[action.dest] = _derived(action, declared.get(action.dest, action.default))
     return rows
 
 
-def _derived(action: argparse.Action) -> Option:
+def _derived(action: argparse.Action, default: Any) -> Option:
     key = max(action.option_strings, key=len).lstrip("-")
     if isinstance(action, argparse._StoreTrueAction):
         return Option(key, "bool", False)
     if action.choices:
-        return Option(key, "choice", action.default, choices=tuple(map(str, action.choices)))
+        return Option(key, "choice", default, choices=tuple(map(str, action.choices)))
     if isinstance(action, argparse._AppendAction):
         return Option(key, "list", [])
     kind = {int: "int", float: "float"}.get(action.type, "str")  # type: ignore[arg-type]
-    return Option(key, kind, action.default)
+    return Option(key, kind, default)
 
 
 def install(parser: argparse.ArgumentParser) -> None:
     """Make the parser leave every setting unset (None) unless given on the command line,
     so that the environment and the file can come in between it and the table's default."""
-    parser.set_defaults(**{dest: None for dest in table(parser)})
+    rows = table(parser)
+    # the defaults as declared, for the rows derived from the parser (set_defaults below
+    # overwrites each action's default)
+    parser._declared_defaults = {a.dest: a.default for a in parser._actions}  # type: ignore[attr-defined]
+    parser.set_defaults(**{dest: None for dest in rows})
 
 
 def toml_value(value: Any) -> str:
