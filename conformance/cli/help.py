@@ -37,8 +37,9 @@ class Formatter(argparse.HelpFormatter):
 
     def _get_help_string(self, action: argparse.Action) -> str:
         text = action.help or ""
-        default = action.default
+        default = getattr(action, "declared_default", action.default)  # settings.install
         if ("%(default)" in text or default in (None, False, [], argparse.SUPPRESS)
                 or not action.option_strings):
             return text
-        return f"{text} (default: %(default)s)"
+        shown = str(default).replace("%", "%%")  # help strings are %-formatted
+        return f"{text} (default: {shown})"

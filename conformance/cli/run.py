@@ -77,7 +77,7 @@ def add_target_options(parser: argparse.ArgumentParser) -> None:
                         help="how long to wait for each answer of the target")
     parser.add_argument("--retries", type=int, default=2, metavar="N",
                         help="how often a refused or timed-out connection attempt is retried")
-    parser.add_argument("--rate-limit", type=settings.rate_limit_value, default=0.0,
+    parser.add_argument("--rate-limit", type=rate_limit_option, default=0.0,
                         metavar="PER_SECOND|auto",
                         help="at most this many requests per second (0: no limit), or auto "
                              "(honour HTTP 429 and Retry-After)")
@@ -175,6 +175,15 @@ def add_ci_options(parser: argparse.ArgumentParser) -> None:
                         help="known failures to waive (see `conformance baseline`)")
     parser.add_argument("--shard", metavar="K/N", help="run only the K-th of N shares of "
                         "the checks (combine with `conformance merge`)")
+
+
+def rate_limit_option(value: str) -> float | str:
+    """--rate-limit: a number of requests per second (0: none) or auto; else one line."""
+    try:
+        return settings.rate_limit_value(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"--rate-limit {value}: must be 0 (no limit) or more, or auto") from None
 
 
 def positive_int(value: str) -> int:

@@ -163,8 +163,7 @@ def table(parser: argparse.ArgumentParser | None = None) -> dict[str, Option]:
     for action in parser._actions if parser is not None else []:
         if action.dest in rows or action.dest in NOT_SETTINGS or not action.option_strings:
             continue
-        declared = getattr(parser, "_declared_defaults", {})
-        rows[action.dest] = _derived(action, declared.get(action.dest, action.default))
+        rows[action.dest] = _derived(action, declared_default(action))
     return rows
 
 
@@ -184,10 +183,17 @@ def install(parser: argparse.ArgumentParser) -> None:
     """Make the parser leave every setting unset (None) unless given on the command line,
     so that the environment and the file can come in between it and the table's default."""
     rows = table(parser)
-    # the defaults as declared, for the rows derived from the parser (set_defaults below
-    # overwrites each action's default)
-    parser._declared_defaults = {a.dest: a.default for a in parser._actions}  # type: ignore[attr-defined]
+    # set_defaults below overwrites each action's default: keep the declared one, for the
+    # rows derived from the parser and for --help
+    for action in parser._actions:
+        if not hasattr(action, "declared_default"):
+            action.declared_default = action.default  # type: ignore[attr-defined]
     parser.set_defaults(**{dest: None for dest in rows})
+
+
+def declared_default(action: argparse.Action) -> Any:
+    """An option's default as declared, also after :func:`install`."""
+    return getattr(action, "declared_default", action.default)
 
 
 def toml_value(value: Any) -> str:
