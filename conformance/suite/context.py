@@ -359,7 +359,7 @@ class RunContext:
         a minimal example whose exchanges stay in the recorder. Then run the ``fixed``
         examples (systematic coverage a small budget may not reach by chance)."""
         saved = self.fixed_failures(check_id)
-        count = 0 if self.replay_example is not None else self._run_saved(body, saved)
+        count = 0 if self.replay_example is not None else self.run_saved(body, saved)
         if self.replay_example is None and coverage:
             count += self.run_fixed(body, coverage, "the coverage phase", saved)
         count += self._generated(check_id, strategy, body, max_examples)
@@ -397,7 +397,7 @@ class RunContext:
         database = self.database_for(check_id)
         return example_db.FixedFailures(database, b"")
 
-    def _run_saved(self, body: Callable[[Any], None], saved: example_db.FixedFailures
+    def run_saved(self, body: Callable[[Any], None], saved: example_db.FixedFailures
                    ) -> int:
         """Fixed examples that failed in an earlier run, first; forgotten once they pass."""
         count = 0
@@ -406,6 +406,7 @@ class RunContext:
             try:
                 self._run_one(body, example)
             except CheckFailed as exc:
+                saved.remember(example)  # kept (also where a shared layer is read-only)
                 raise CheckFailed(f"{exc} (a failing example saved by an earlier run, "
                                   "tried first)") from None
             saved.forget(example)

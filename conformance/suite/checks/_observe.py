@@ -120,9 +120,12 @@ def run_judged(ctx: RunContext, check_id: str, strategy: Any,
 
     judged = 0
     if ctx.replay_example is None:
-        judged, failing = shared_phase(ctx, family, coverage, judge)
+        saved = ctx.fixed_failures(check_id)  # an earlier run's failures first (issue 13)
+        judged = ctx.run_saved(body, saved)
+        shared, failing = shared_phase(ctx, family, coverage, judge)
+        judged += shared
         if failing:
-            ctx.run_fixed(body, [failing[0].example], "the coverage phase")
+            ctx.run_fixed(body, [failing[0].example], "the coverage phase", saved)
             ctx.example, ctx.recorder.current = failing[0].example, list(failing[0].exchanges)
             raise CheckFailed(f"{failing[0].message} (found by the coverage phase)")
     return judged + ctx.run_examples(check_id, strategy, body, fixed=fixed)
