@@ -111,6 +111,8 @@ def reason(exc: BaseException, timeout: float) -> str:
         return "the target's host name cannot be resolved"
     if isinstance(exc, requests.exceptions.InvalidURL | requests.exceptions.MissingSchema):
         return f"the URL is not usable: {str(exc)[:160]}"
+    if isinstance(exc, requests.exceptions.RetryError) and str(exc):
+        return str(exc)  # --rate-limit auto: the bounded wait for 429 answers was used up
     if isinstance(exc, requests.exceptions.ChunkedEncodingError):
         return "the target broke off its answer (invalid chunked encoding)"
     if isinstance(exc, requests.exceptions.ContentDecodingError):

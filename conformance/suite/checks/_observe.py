@@ -94,6 +94,9 @@ def shared_phase(ctx: RunContext, family: str, examples: list[dict[str, Any]],
                                                    attachments=True))
             except CheckFailed as exc:
                 shared.observations.append(str(exc))
+            except BaseException:
+                del cache[key]  # not shared half-made: the next check observes anew
+                raise
             shared.exchanges.append(list(ctx.recorder.current))
     failing = []
     shared = cache[key]
