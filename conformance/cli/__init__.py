@@ -19,7 +19,7 @@ EXIT_NONCONFORMANT = 1
 EXIT_USAGE = 2
 EXIT_UNREACHABLE = 3
 
-COMMANDS = ("run", "serve", "faults", "replay", "validate", "diff", "report")
+COMMANDS = ("run", "serve", "faults", "variants", "replay", "validate", "diff", "report")
 
 
 class CliError(Exception):

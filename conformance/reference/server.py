@@ -19,6 +19,7 @@ from conformance.reference.faults import validate_faults
 from conformance.reference.mail import Mailer
 from conformance.reference.service import TicketService
 from conformance.reference.store import Store
+from conformance.reference.variation import Variation
 
 log = logging.getLogger("conformance.reference")
 
@@ -33,6 +34,7 @@ class TargetConfig:
     threads: int = 8
     session_ttl: float = 1800.0
     max_request_bytes: int = DEFAULT_MAX_REQUEST_BYTES
+    variants: list[str] = field(default_factory=list)  # see reference/variants.py
 
 
 class ReferenceTarget:
@@ -42,11 +44,16 @@ class ReferenceTarget:
                  contract: Contract | None = None) -> None:
         self.config = config or TargetConfig()
         faults = validate_faults(self.config.faults)
+        contract = contract or load_contract()
+        variation = Variation(self.config.variants, contract)
         self.store = Store(self.config.db)
+        variation.seed(self.store)
         self.service = TicketService(self.store, Mailer(self.config.smtp), faults,
-                                     session_ttl=self.config.session_ttl)
-        self.app = ReferenceApp(self.service, contract or load_contract(),
-                                max_request_bytes=self.config.max_request_bytes)
+                                     session_ttl=self.config.session_ttl,
+                                     variants=variation.names)
+        self.app = ReferenceApp(self.service, contract,
+                                max_request_bytes=self.config.max_request_bytes,
+                                variation=variation)
         self.server: Any = create_server(
             self.app, host=self.config.host, port=self.config.port,
             threads=self.config.threads, ident="conformance-reference",
