@@ -178,11 +178,12 @@ def score_catalogue(seed: int) -> dict[str, Any]:
 
 
 def summarise(state: Any, report_dir: Path) -> int:
-    from conformance.suite.results import class_summary, verdict
+    from conformance.suite.results import class_summary, verdict, verdict_text
 
     outcomes = state.outcomes
     for outcome in outcomes:
-        line = f"{outcome.status.upper():8} {outcome.id:22} {outcome.examples:5} examples"
+        status = "ADVISORY" if outcome.advisory else outcome.status.upper()
+        line = f"{status:8} {outcome.id:22} {outcome.examples:5} examples"
         if outcome.failure:
             line += f"  {outcome.failure['message'][:160]}"
         elif outcome.reason:
@@ -194,7 +195,7 @@ def summarise(state: Any, report_dir: Path) -> int:
     if state.detection:
         print(f"detection: the suite caught {state.detection['caught']} of "
               f"{state.detection['total']} known faults")
-    print(f"verdict: {result}")
+    print(f"verdict: {verdict_text(outcomes, state.setup_error)}")
     print(f"report: {report_dir / 'report.html'} (also results.json, junit.xml)")
     sys.stdout.flush()
     return EXIT_BY_VERDICT[result]

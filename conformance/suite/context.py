@@ -22,7 +22,9 @@ from hypothesis.errors import FlakyFailure
 from conformance.contract import Contract
 from conformance.suite.client import Recorder, Reply, TargetClient, TargetError
 from conformance.suite.config import SuiteConfig
+from conformance.suite.observe import Notifications, tag_recipients
 from conformance.suite.registry import CheckFailed
+from conformance.suite.shrinking import ShrinkBudget
 
 NEW_TICKET_MESSAGE = 2
 # The simplest value of each example field, for simplifying a failing fixed example.
@@ -82,6 +84,8 @@ class RunContext:
         self.created_tickets: list[str] = []
         self.created_attachments: list[str] = []
         self.session_keys: list[str] = []
+        self.notes = Notifications(self)  # notifications, observed until they settle
+        self._tag = 0  # numbers each example's mail recipients (attribution of mail)
         self.example: dict[str, Any] | None = None
         self.examples_run = 0  # across checks; a failed check's count is the difference
         self.replay_example: Any = None  # set by `conformance replay`: run just this one
@@ -224,7 +228,8 @@ class RunContext:
                         "unknown": UNKNOWN_TEMPLATE}[example["template"]]
             if example["template"] == "unknown":
                 expected.add("*")  # undocumented: any documented non-zero code
-            mail = example["mail"]
+            self._tag += 1
+            mail = tag_recipients(example["mail"], self._tag)
             params.update(replyTemplateId=template,
                           To={"item": mail["to"]} if mail["to"] else {},
                           Cc={"item": mail["cc"]} if mail["cc"] else {},
@@ -310,6 +315,8 @@ class RunContext:
             return False
 
         fails(example)
+        budget = ShrinkBudget(self.config.shrink_time)
+        budget.failed(example)
         inner = example[0] if isinstance(example, tuple | list) else example
         if not isinstance(inner, dict):
             return example, message
@@ -319,10 +326,13 @@ class RunContext:
 
         current = dict(inner)
         for key, simplest in SIMPLEST.items():
+            if budget.spent():
+                break
             if key in current and current[key] != simplest:
                 if fails(wrap({**current, key: simplest})):
                     current[key] = simplest
-        while len(current.get("body", "")) > 1 and fails(
+                    budget.failed(wrap(current))
+        while len(current.get("body", "")) > 1 and not budget.spent() and fails(
                 wrap({**current, "body": current["body"][: len(current["body"]) // 2]})):
             current["body"] = current["body"][: len(current["body"]) // 2]
         fails(wrap(current))
@@ -332,11 +342,12 @@ class RunContext:
                    body: Callable[[Any], None], max_examples: int | None) -> int:
         count = 0
         aborted: list[TargetError] = []
+        budget = ShrinkBudget(self.config.shrink_time)
 
         def test(example: Any) -> None:
             nonlocal count
-            if aborted:
-                return
+            if aborted or budget.skip(example):
+                return  # past the shrinking budget: a candidate not tried counts as passing
             count += 1
             self.examples_run += 1
             self.example = example
@@ -346,6 +357,9 @@ class RunContext:
                 body(example)
             except TargetError as exc:
                 aborted.append(exc)
+            except CheckFailed:
+                budget.failed(example)
+                raise
 
         if self.replay_example is not None:
             strategy, max_examples = st.just(self.replay_example), 1

@@ -11,7 +11,7 @@ from typing import Any
 from conformance import soap
 from conformance.suite.client import Exchange, TargetError
 from conformance.suite.context import RunContext
-from conformance.suite.registry import Check, CheckFailed, CheckSkipped
+from conformance.suite.registry import SHOULD, Check, CheckFailed, CheckSkipped
 
 PASSED, FAILED, SKIPPED, ERROR = "passed", "failed", "skipped", "error"
 
@@ -30,9 +30,15 @@ class Outcome:
     reason: str | None = None
     failure: dict[str, Any] | None = None
 
+    @property
+    def advisory(self) -> bool:
+        """A failed SHOULD check: an advisory finding, not part of the verdict."""
+        return self.status == FAILED and self.level == SHOULD
+
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
         data["class"] = data.pop("conformance_class")
+        data["advisory"] = self.advisory
         return data
 
 
