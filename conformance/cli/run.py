@@ -18,6 +18,8 @@ from conformance.contract import CANONICAL_WSDL
 from conformance.suite.client import ClientConfig
 from conformance.suite.config import (
     DEFAULT_PROFILE,
+    DEFAULT_SETTLE_TIME,
+    EMBEDDED_SETTLE_TIME,
     ENV_OWNER_ID,
     ENV_OWNER_PASSWORD,
     ENV_OWNER_USER,
@@ -60,6 +62,14 @@ def add_target_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--fault", action="append", default=[], metavar="NAME",
                         help="embedded target only: switch on a fault (see `conformance "
                              "faults`)")
+    # observation of what a call causes later (issue 9.3)
+    parser.add_argument("--settle-time", type=float, default=None, metavar="SECONDS",
+                        help="how long to wait for the notifications and mail a call "
+                             f"causes (default {DEFAULT_SETTLE_TIME:g} s; "
+                             f"{EMBEDDED_SETTLE_TIME:g} s for the embedded target)")
+    parser.add_argument("--variant", action="append", default=[], metavar="NAME",
+                        help="embedded target only: switch on a legitimate variation (see "
+                             "`conformance variants`)")
 
 
 def register(subparsers: Any) -> None:
@@ -111,7 +121,15 @@ def suite_config(args: argparse.Namespace, seed: int | None, profile: str,
         owner_id=from_env(args.owner_id, ENV_OWNER_ID) or "",
         profile=PROFILES[profile], seed=seed if seed is not None else random.randrange(2**31),
         checks=checks, client=client_config(args), category=args.ticket_category,
-        reply_template=args.reply_template, faults=list(args.fault))
+        reply_template=args.reply_template, faults=list(args.fault),
+        settle_time=_settle_time(args))
+
+
+def _settle_time(args: argparse.Namespace) -> float | None:
+    value = getattr(args, "settle_time", None)
+    if value is not None and not 0 <= value <= 600:
+        raise CliError(f"--settle-time {value:g}: expected 0 to 600 seconds")
+    return value
 
 
 @contextlib.contextmanager
@@ -123,6 +141,9 @@ def target_for(config: SuiteConfig, args: argparse.Namespace) -> Any:
         if args.fault:
             raise CliError("--fault applies to the embedded target only; start a faulty "
                            "target with `conformance serve --fault NAME`")
+        if getattr(args, "variant", None):
+            raise CliError("--variant applies to the embedded target only; start one with "
+                           "`conformance serve --variant NAME`")
         capture = None
         if args.smtp_capture:
             from conformance.suite.smtp_capture import SmtpCapture
@@ -138,7 +159,7 @@ def target_for(config: SuiteConfig, args: argparse.Namespace) -> Any:
             if capture is not None:
                 capture.stop()
         return
-    with runner.embedded_target(config.faults) as embedded:
+    with runner.embedded_target(config.faults, getattr(args, "variant", None)) as embedded:
         runner.embedded_config(config, embedded.target.endpoint)
         yield embedded.capture
 

@@ -25,11 +25,11 @@ FIELD_KIND = {"ticket.id": "ticket", "message.id": "message", "message.ticket_id
 class IdCodec:
     """A bijection between the store's ids and the ids shown on the wire, per kind."""
 
-    def __init__(self, scheme: str) -> None:
-        self.scheme = scheme
+    def __init__(self, schemes: frozenset[str]) -> None:
+        self.schemes = schemes  # both: UUID-like ticket ids, large message/attachment ids
         self._out: dict[tuple[str, str], str] = {}
         self._in: dict[tuple[str, str], str] = {}
-        self._random = random.Random(f"ids:{scheme}")
+        self._random = random.Random(f"ids:{sorted(schemes)}")
         self._lock = threading.Lock()
 
     def external(self, kind: str, internal: str) -> str:
@@ -38,9 +38,9 @@ class IdCodec:
         with self._lock:
             shown = self._out.get((kind, internal))
             if shown is None:
-                shown = self._new_id()
+                shown = self._new_id(kind)
                 while (kind, shown) in self._in:
-                    shown = self._new_id()
+                    shown = self._new_id(kind)
                 self._out[(kind, internal)] = shown
                 self._in[(kind, shown)] = internal
             return shown
@@ -51,8 +51,9 @@ class IdCodec:
         with self._lock:
             return self._in.get((kind, shown.strip()), NO_ROW)
 
-    def _new_id(self) -> str:
-        if self.scheme == "uuid-ids":
+    def _new_id(self, kind: str) -> str:
+        if "uuid-ids" in self.schemes and ("large-ids" not in self.schemes
+                                           or kind == "ticket"):
             return str(uuid.UUID(int=self._random.getrandbits(128), version=4))
         return str(self._random.randrange(10**14, 10**15))
 

@@ -25,13 +25,13 @@ class EnvelopeStyle:
     def __init__(self, variants: frozenset[str], namespace: str) -> None:
         self.variants = variants
         self.namespace = namespace
-        self.default = "default-namespace" in variants
-        self.env_prefix = None if self.default else (
-            "SOAP-ENV" if "envelope-prefix" in variants else "soap")
-        self.body_prefix = None if self.default else (
-            "ns1" if "envelope-prefix" in variants else None)
+        # Both prefix variants together: a default-namespace Envelope around ns1 elements.
+        default, prefixed = "default-namespace" in variants, "envelope-prefix" in variants
+        self.env_prefix = None if default else "SOAP-ENV" if prefixed else "soap"
+        self.body_prefix = "ns1" if prefixed else None
+        # Both xsi variants together: declared on the Envelope and again on each element.
         self.xsi_on_envelope = "xsi-type-envelope" in variants
-        self.xsi_on_element = "xsi-type-element" in variants and not self.xsi_on_envelope
+        self.xsi_on_element = "xsi-type-element" in variants
 
     def rebuild(self, envelope: etree._Element, declaration: XsdElement) -> etree._Element:
         """A copy of ``envelope`` in this style (prefixes, xsi:type, Header)."""

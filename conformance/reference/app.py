@@ -179,7 +179,8 @@ class ReferenceApp:
 
     def fault(self, code: str, reason: str, label: str) -> tuple[str, bytes, str]:
         body = soap.fault_bytes(soap.Fault(code, reason))
-        return "500 Internal Server Error", body, f"{label}: {reason[:120]}"
+        status = "200 OK" if "fault-http-200" in self.faults else "500 Internal Server Error"
+        return status, body, f"{label}: {reason[:120]}"
 
 
 def _endpoint_url(environ: dict[str, Any], path: str) -> str:

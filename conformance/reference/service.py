@@ -55,7 +55,7 @@ BY_DELEGATION = "-1"
 STATUSES = {"open": "open", "closed": "closed", "close": "closed",
             "deleted": "deleted", "delete": "deleted", "postponed": "postponed"}
 NOTIFICATION_KEY_TTL = 300.0
-VARIANT_DELAY = 0.3  # variants notify-delayed and mail-queued: seconds after the answer
+VARIANT_DELAY = 0.15  # variants notify-delayed and mail-queued: seconds after the answer
 
 TICKET_FIELDS: dict[str, tuple[str, str]] = {
     # field name: (column, field type)

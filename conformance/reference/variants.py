@@ -95,7 +95,7 @@ CATALOGUE: tuple[VariantSpec, ...] = (
                 "(not among the call's To/Cc/Bcc) over the same SMTP path",
                 "ticket-port.md addMessage2/3: the reference does not forbid other mail; "
                 "RFC 5321 (one SMTP path carries any mail)"),
-    VariantSpec("mail-queued", "mail is sent by a queue some 300 ms after the SOAP answer",
+    VariantSpec("mail-queued", "mail is sent by a queue some 150 ms after the SOAP answer",
                 "ticket-port.md addMessage2/3: no delivery time is documented"),
     VariantSpec("multipart-base64", "every mail is multipart/alternative (plain and HTML) "
                 "with base64 transfer encoding", "RFC 2046 section 5.1.4; RFC 2045 "
@@ -104,7 +104,7 @@ CATALOGUE: tuple[VariantSpec, ...] = (
                 "ticket-port.md addMessage2/3: 'the complete body is e-mailed' (the body is "
                 "complete; the mail may hold more); RFC 3676 section 4.3 (sig separator)"),
     # notifications -----------------------------------------------------------------------
-    VariantSpec("notify-delayed", "notifications become readable some 300 ms after the call "
+    VariantSpec("notify-delayed", "notifications become readable some 150 ms after the call "
                 "that caused them", "ticket-port.md getUserNotifications: 'what was "
                 "generated since the last call' (no time of generation is documented)"),
     VariantSpec("one-subscription", "allocUserNotifications refuses a second live "

@@ -26,8 +26,8 @@ class Variation:
     def __init__(self, names: list[str] | frozenset[str] | None, contract: Contract) -> None:
         self.names = validate_variants(list(names or ()))
         self.contract = contract
-        scheme = next((s for s in ID_SCHEMES if s in self.names), None)
-        self.ids = IdCodec(scheme) if scheme else None
+        schemes = self.names & set(ID_SCHEMES)
+        self.ids = IdCodec(schemes) if schemes else None
         self.style = _variant_wire.EnvelopeStyle(self.names, contract.namespace)
 
     def __contains__(self, name: str) -> bool:

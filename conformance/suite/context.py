@@ -25,6 +25,7 @@ from conformance.suite.config import SuiteConfig
 from conformance.suite.observe import Notifications, tag_recipients
 from conformance.suite.registry import CheckFailed
 from conformance.suite.shrinking import ShrinkBudget
+from conformance.suite.unknown_ids import UnknownIds
 
 NEW_TICKET_MESSAGE = 2
 # The simplest value of each example field, for simplifying a failing fixed example.
@@ -86,6 +87,7 @@ class RunContext:
         self.session_keys: list[str] = []
         self.notes = Notifications(self)  # notifications, observed until they settle
         self._tag = 0  # numbers each example's mail recipients (attribution of mail)
+        self.unknown = UnknownIds(self)  # "unknown" ids, verified unknown on this target
         self.example: dict[str, Any] | None = None
         self.examples_run = 0  # across checks; a failed check's count is the difference
         self.replay_example: Any = None  # set by `conformance replay`: run just this one
@@ -227,6 +229,8 @@ class RunContext:
             template = {"none": "0", "existing": self.config.reply_template,
                         "unknown": UNKNOWN_TEMPLATE}[example["template"]]
             if example["template"] == "unknown":
+                template = self.unknown.template(template)
+            if example["template"] == "unknown":
                 expected.add("*")  # undocumented: any documented non-zero code
             self._tag += 1
             mail = tag_recipients(example["mail"], self._tag)
@@ -251,7 +255,7 @@ class RunContext:
         if kind == "own":
             return self.ticket_with_status(example["status"])
         expected.add("13")
-        return value
+        return self.unknown.ticket(value) if kind == "unknown" else value
 
     def attachments_for(self, specs: list[dict[str, Any]], expected: set[str]
                         ) -> tuple[list[str], dict[str, bytes]]:
@@ -268,7 +272,7 @@ class RunContext:
                 ids.append(uploaded[min(spec["index"], len(uploaded) - 1)])
             elif spec["kind"] == "unknown":
                 expected.add("16")
-                ids.append(spec["id"])
+                ids.append(self.unknown.attachment(spec["id"]))
         return ids, data
 
     def send(self, prepared: Prepared, role: str = "subject") -> Reply:

@@ -22,6 +22,7 @@ from conformance.suite import results
 from conformance.suite.client import ClientConfig, Recorder, TargetClient, TargetError
 from conformance.suite.config import (
     DEFAULT_PROFILE,
+    DEFAULT_SETTLE_TIME,
     ENV_OWNER_ID,
     ENV_OWNER_PASSWORD,
     ENV_OWNER_USER,
@@ -64,6 +65,9 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     add("--ticket-category", default="1", help="categoryId for the suite's tickets")
     add("--reply-template", default="1", help="replyTemplateId for template checks")
     add("--results-json", metavar="PATH", help="write results.json there")
+    add("--settle-time", type=float, default=None, metavar="SECONDS",
+        help="how long to wait for the notifications and mail a call causes "
+             f"(default {DEFAULT_SETTLE_TIME:g} s)")
 
 
 @dataclass
@@ -133,7 +137,8 @@ def config_from_options(opts: pytest.Config) -> SuiteConfig:
         profile=PROFILES[get("profile")],
         seed=get("seed") if get("seed") is not None else random.randrange(2**31),
         checks=list(get("check")), client=client_config(opts, endpoint),
-        category=get("ticket_category"), reply_template=get("reply_template"))
+        category=get("ticket_category"), reply_template=get("reply_template"),
+        settle_time=get("settle_time"))
 
 
 def client_config(opts: pytest.Config, endpoint: str) -> ClientConfig:
