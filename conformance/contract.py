@@ -136,15 +136,40 @@ class Contract:
 
 def _decode(xsd_element: XsdElement, element: etree._Element, validate: bool = True
             ) -> dict[str, Any]:
+    # Prefixes declared above the element (on the Envelope, say) are in scope for the
+    # QNames of xsi:type values too.
+    scope = {prefix or "": uri for prefix, uri in element.nsmap.items()}
     try:
         if validate:
-            decoded = xsd_element.decode(element, strip_namespaces=True)
+            decoded = xsd_element.decode(element, strip_namespaces=True, namespaces=scope)
         else:
             decoded, _errors = xsd_element.decode(element, validation="lax",
-                                                  strip_namespaces=True)
+                                                  strip_namespaces=True, namespaces=scope)
     except XMLSchemaValidationError as exc:
         raise BodyInvalid(_validation_reason(exc)) from None
+    if _HAS_XSI_ATTRIBUTE(element):
+        decoded = _without_xsi(decoded)
     return decoded if isinstance(decoded, dict) else {}
+
+
+# xsi:type and friends are validated (a type not derived from the declared one is refused)
+# but never change a value: an element with an xsi attribute decodes as one without it.
+_HAS_XSI_ATTRIBUTE = etree.XPath(
+    f"boolean(descendant-or-self::*/@*[namespace-uri()='{ns.XSI}'])")
+_XSI_KEYS = {"@type", "@nil", "@schemaLocation", "@noNamespaceSchemaLocation"}
+
+
+def _without_xsi(value: Any) -> Any:
+    """The decoded value with the xsi attributes taken out (the contract declares no
+    attributes of its own, so these are the only ones xmlschema lets through)."""
+    if isinstance(value, list):
+        return [_without_xsi(v) for v in value]
+    if not isinstance(value, dict):
+        return value
+    kept = {k: _without_xsi(v) for k, v in value.items() if k not in _XSI_KEYS}
+    if set(kept) == {"$"}:
+        return kept["$"]
+    return kept or None
 
 
 def _encode(xsd_element: XsdElement, data: dict[str, Any], validate: bool = True

@@ -28,7 +28,7 @@ EXIT_INTERNAL = 4
 
 INTERNAL_LOG: Path | None = None  # where an internal error's traceback goes (set by `run`)
 
-COMMANDS = ("run", "serve", "faults", "replay", "validate", "diff", "report", "merge",
+COMMANDS = ("run", "serve", "faults", "variants", "replay", "validate", "diff", "report", "merge",
             "baseline", "earl", "badge", "summary", "compare", "history")
 
 

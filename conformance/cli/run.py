@@ -30,6 +30,8 @@ from conformance.suite import settings
 from conformance.suite.client import MAX_RESPONSE_BYTES, ClientConfig
 from conformance.suite.config import (
     DEFAULT_PROFILE,
+    DEFAULT_SETTLE_TIME,
+    EMBEDDED_SETTLE_TIME,
     ENV_OWNER_ID,
     ENV_OWNER_PASSWORD,
     ENV_OWNER_USER,
@@ -122,6 +124,14 @@ def add_target_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--fault", action="append", default=[], metavar="NAME",
                         help="embedded target only: switch on an implementation fault "
                              "(repeatable; see `conformance faults`)")
+    # observation of what a call causes later (issue 9.3)
+    parser.add_argument("--settle-time", type=float, default=None, metavar="SECONDS",
+                        help="how long to wait for the notifications and mail a call "
+                             f"causes (default {DEFAULT_SETTLE_TIME:g} s; "
+                             f"{EMBEDDED_SETTLE_TIME:g} s for the embedded target)")
+    parser.add_argument("--variant", action="append", default=[], metavar="NAME",
+                        help="embedded target only: switch on a legitimate variation (see "
+                             "`conformance variants`)")
 
 
 def register(subparsers: Any) -> None:
@@ -234,7 +244,15 @@ def suite_config(args: argparse.Namespace, seed: int | None, profile: str,
         checks=selected, client=client_config(args), category=args.ticket_category or "",
         reply_template=args.reply_template or "", faults=list(args.fault),
         smtp_capture=args.smtp_capture if args.endpoint else None,
-        max_body_bytes=getattr(args, "max_body_bytes", None))
+        max_body_bytes=getattr(args, "max_body_bytes", None),
+        settle_time=_settle_time(args))
+
+
+def _settle_time(args: argparse.Namespace) -> float | None:
+    value = getattr(args, "settle_time", None)
+    if value is not None and not 0 <= value <= 600:
+        raise CliError(f"--settle-time {value:g}: expected 0 to 600 seconds")
+    return value
 
 
 @contextlib.contextmanager
@@ -246,6 +264,9 @@ def target_for(config: SuiteConfig, args: argparse.Namespace) -> Any:
         if args.fault:
             raise CliError("--fault applies to the embedded target only; start a faulty "
                            "target with `conformance serve --fault NAME`")
+        if getattr(args, "variant", None):
+            raise CliError("--variant applies to the embedded target only; start one with "
+                           "`conformance serve --variant NAME`")
         capture = None
         if args.smtp_capture:
             from conformance.suite.smtp_capture import SmtpCapture
@@ -261,7 +282,7 @@ def target_for(config: SuiteConfig, args: argparse.Namespace) -> Any:
             if capture is not None:
                 capture.stop()
         return
-    with runner.embedded_target(config.faults) as embedded:
+    with runner.embedded_target(config.faults, getattr(args, "variant", None)) as embedded:
         runner.embedded_config(config, embedded.target.endpoint)
         yield embedded.capture
 
@@ -357,7 +378,8 @@ def summarise(state: Any, report_dir: Path, log: Path | None = None) -> int:
 
     outcomes = state.outcomes
     for outcome in outcomes:
-        line = f"{outcome.status.upper():8} {outcome.id:22} {outcome.examples:5} examples"
+        status = "ADVISORY" if outcome.advisory else outcome.status.upper()
+        line = f"{status:8} {outcome.id:22} {outcome.examples:5} examples"
         if outcome.waived:
             line += (f"  [waiver expired {outcome.waived['expires']}]" if outcome.waived[
                 "expired"] else f"  [waived until {outcome.waived['expires']}]")

@@ -15,6 +15,7 @@ from typing import Any
 from conformance.cli import EXIT_OK, EXIT_USAGE, CliError
 from conformance.cli.help import summary
 from conformance.reference.faults import UnknownFault
+from conformance.reference.variants import UnknownVariant
 
 
 def register(subparsers: Any) -> None:
@@ -32,6 +33,9 @@ def register(subparsers: Any) -> None:
     parser.add_argument("--fault", action="append", default=[], metavar="NAME",
                         help="switch on an implementation fault (repeatable; see "
                              "`conformance faults`)")
+    parser.add_argument("--variant", action="append", default=[], metavar="NAME",
+                        help="switch on a legitimate variation (repeatable, combinable); "
+                             "see `conformance variants`")
     parser.add_argument("--quiet", action="store_true",
                         help="log warnings only, not every call")
     parser.set_defaults(handler=serve)
@@ -44,10 +48,10 @@ def serve(args: argparse.Namespace) -> int:
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
                         stream=sys.stderr)
     config = TargetConfig(host=args.host, port=args.port, db=args.db, smtp=args.smtp,
-                          faults=args.fault)
+                          faults=args.fault, variants=args.variant)
     try:
         target = ReferenceTarget(config)
-    except UnknownFault as exc:
+    except (UnknownFault, UnknownVariant) as exc:
         raise CliError(str(exc), EXIT_USAGE) from None
     except OSError as exc:
         raise CliError(f"cannot listen on {args.host}:{args.port}: {exc.strerror or exc}",
@@ -55,6 +59,8 @@ def serve(args: argparse.Namespace) -> int:
     print(target.endpoint, flush=True)
     if args.fault:
         print(f"faults switched on: {', '.join(args.fault)}", file=sys.stderr, flush=True)
+    if args.variant:
+        print(f"variants switched on: {', '.join(args.variant)}", file=sys.stderr, flush=True)
 
     def stop(_signum: int, _frame: Any) -> None:
         raise KeyboardInterrupt

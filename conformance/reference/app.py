@@ -22,6 +22,7 @@ from conformance import ns, soap
 from conformance.contract import CANONICAL_XSD, BodyInvalid, Contract, Operation
 from conformance.reference import limits
 from conformance.reference.service import TicketService
+from conformance.reference.variation import Variation
 
 log = logging.getLogger("conformance.reference")
 
@@ -45,8 +46,10 @@ class ReferenceApp:
         contract: Contract,
         path: str = DEFAULT_PATH,
         max_request_bytes: int = DEFAULT_MAX_REQUEST_BYTES,
+        variation: Variation | None = None,
     ) -> None:
         self.service = service
+        self.variation = variation or Variation(None, contract)  # legitimate variants
         self.contract = contract
         self.path = path
         self.max_request_bytes = max_request_bytes
@@ -67,9 +70,9 @@ class ReferenceApp:
         started = time.perf_counter()
         status, body, label = self.post(environ)
         log.info("%s %s %.1f ms", label, status.split()[0], (time.perf_counter() - started) * 1e3)
-        start_response(status, [("Content-Type", soap.CONTENT_TYPE),
-                                ("Content-Length", str(len(body)))])
-        return [body]
+        headers, chunks = self.variation.http(environ, body)  # HTTP-level variants
+        start_response(status, headers)
+        return chunks
 
     # GET: the contract -------------------------------------------------------------------
     def get(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
@@ -108,7 +111,9 @@ class ReferenceApp:
             child = soap.parse_envelope(data)
             if isinstance(child, soap.Fault):
                 raise ClientFault("a request must not be a SOAP Fault")
-            operation = self.operation_for(child, environ.get("HTTP_SOAPACTION"))
+            # request-side variants: the one hook before dispatch and validation
+            child, action = self.variation.on_request(child, environ.get("HTTP_SOAPACTION"))
+            operation = self.operation_for(child, action)
             return self.call(operation, child)
         except (ClientFault, soap.SoapError) as exc:
             if isinstance(exc, soap.SoapError) and limits.version_mismatch(data):
@@ -174,12 +179,14 @@ class ReferenceApp:
         if self.fault_applies(operation, "response-wrong-namespace"):
             for node in element.iter():
                 node.tag = f"{{{WRONG_NAMESPACE}}}{etree.QName(node).localname}"
-        return soap.envelope_bytes(element)
+        # response-side variants: the one hook, a transform of the envelope before bytes
+        return self.variation.serialize(operation.name, soap.envelope(element))
 
     def fault(self, code: str, reason: str, label: str) -> tuple[str, bytes, str]:
         reason = limits.public_reason(reason)  # never the parser's internals
         body = soap.fault_bytes(soap.Fault(code, reason))
-        return "500 Internal Server Error", body, f"{label}: {reason[:120]}"
+        status = "200 OK" if "fault-http-200" in self.faults else "500 Internal Server Error"
+        return status, body, f"{label}: {reason[:120]}"
 
 
 def _endpoint_url(environ: dict[str, Any], path: str) -> str:

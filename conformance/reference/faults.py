@@ -72,6 +72,8 @@ CATALOGUE: tuple[FaultSpec, ...] = (
     FaultSpec("response-missing-errorcode", "successful addMessage responses lack errorCode",
               ("AM-SCHEMA",)),
     FaultSpec("accept-invalid-body", "schema-invalid requests are processed, not faulted",
+              ("AM-ROBUST-FAULT-INVALID",)),
+    FaultSpec("fault-http-200", "SOAP Faults are sent with HTTP status 200 instead of 500",
               ("AM-ROBUST-FAULT",)),
     FaultSpec("partial-on-invalid", "an addMessage with an unexpected extra element is stored "
               "before the body is found invalid", ("AM-ROBUST-NO-CHANGE",)),

@@ -25,6 +25,7 @@ from conformance.reference.limits import (
 from conformance.reference.mail import Mailer
 from conformance.reference.service import TicketService
 from conformance.reference.store import SEED_FILE, Store
+from conformance.reference.variation import Variation
 
 log = logging.getLogger("conformance.reference")
 
@@ -42,6 +43,7 @@ class TargetConfig:
     seed: str | Path | None = None  # seed data (default: fixtures/seed.json)
     connection_limit: int = CONNECTION_LIMIT  # idle clients must not block a new caller
     channel_timeout: int = CHANNEL_TIMEOUT  # seconds before an idle connection is closed
+    variants: list[str] = field(default_factory=list)  # see reference/variants.py
 
 
 class ReferenceTarget:
@@ -51,11 +53,16 @@ class ReferenceTarget:
                  contract: Contract | None = None) -> None:
         self.config = config or TargetConfig()
         faults = validate_faults(self.config.faults)
+        contract = contract or load_contract()
+        variation = Variation(self.config.variants, contract)
         self.store = Store(self.config.db, Path(self.config.seed or SEED_FILE))
+        variation.seed(self.store)
         self.service = TicketService(self.store, Mailer(self.config.smtp), faults,
-                                     session_ttl=self.config.session_ttl)
-        self.app = ReferenceApp(self.service, contract or load_contract(),
-                                max_request_bytes=self.config.max_request_bytes)
+                                     session_ttl=self.config.session_ttl,
+                                     variants=variation.names)
+        self.app = ReferenceApp(self.service, contract,
+                                max_request_bytes=self.config.max_request_bytes,
+                                variation=variation)
         self.server: Any = create_server(
             self.app, host=self.config.host, port=self.config.port,
             threads=self.config.threads, ident="conformance-reference",

@@ -14,13 +14,15 @@ from __future__ import annotations
 import base64
 import html
 import logging
+import queue
 import re
 import threading
 import time
 from collections.abc import Callable
 from typing import Any
 
-from conformance.reference.mail import Mailer, Recipients, build_mail
+from conformance.reference import _variant_mail
+from conformance.reference.mail import Mailer, Recipients
 from conformance.reference.store import Store, new_key, now_iso
 
 log = logging.getLogger("conformance.reference")
@@ -53,6 +55,7 @@ BY_DELEGATION = "-1"
 STATUSES = {"open": "open", "closed": "closed", "close": "closed",
             "deleted": "deleted", "delete": "deleted", "postponed": "postponed"}
 NOTIFICATION_KEY_TTL = 300.0
+VARIANT_DELAY = 0.15  # variants notify-delayed and mail-queued: seconds after the answer
 
 TICKET_FIELDS: dict[str, tuple[str, str]] = {
     # field name: (column, field type)
@@ -118,10 +121,13 @@ class TicketService:
         mailer: Mailer | None = None,
         faults: frozenset[str] = frozenset(),
         session_ttl: float = 1800.0,
+        variants: frozenset[str] = frozenset(),
     ) -> None:
         self.store = store
         self.mailer = mailer or Mailer()
         self.faults = faults
+        self.variants = variants  # legitimate variations (variants.py)
+        self._queue = _Queue() if variants & {"notify-delayed", "mail-queued"} else None
         self.session_ttl = session_ttl
         self._last_message_id: str | None = None  # fault "message-id-reuse" only
         self._reuse_next = False
@@ -140,6 +146,9 @@ class TicketService:
 
     def fault(self, name: str) -> bool:
         return name in self.faults
+
+    def variant(self, name: str) -> bool:
+        return name in self.variants
 
     # dispatch ----------------------------------------------------------------------------
     def call(self, operation: str, req: dict[str, Any]) -> dict[str, Any]:
@@ -548,6 +557,9 @@ class TicketService:
     # notifications -----------------------------------------------------------------------
     def notify(self, user_id: str, kind: int, created_by: str, ticket_id: str,
                message: str) -> None:
+        if self.variant("notify-delayed"):  # readable a while after the answer
+            self._outbox.append(("note", user_id, kind, created_by, ticket_id, message))
+            return
         self.store.run(
             "INSERT INTO notifications (user_id, type, created_by, ticket_id, message,"
             " created_at) VALUES (?, ?, ?, ?, ?, ?)",
@@ -566,6 +578,10 @@ class TicketService:
 
     def alloc_user_notifications(self, req: dict[str, Any]) -> dict[str, Any]:
         user = self.session_user(req)
+        if self.variant("one-subscription") and self.store.one(
+                "SELECT 1 FROM notification_keys WHERE user_id = ? AND revoked = 0"
+                " AND expires_at >= ?", user, time.time()):
+            raise ServiceError(NOTIFICATION_VIOLATION)  # one subscriber at a time per user
         self.store.run("UPDATE notification_keys SET revoked = 1 WHERE user_id = ?", user)
         cursor = self.store.scalar(
             "SELECT COALESCE(MAX(id), 0) FROM notifications WHERE user_id = ?", user)
@@ -615,22 +631,62 @@ class TicketService:
             return
         subject = template["subject"] if template else f"[#{ticket['id']}] {ticket['title']}"
         headers = {"X-Ticket-Id": str(ticket["id"]), "X-Message-Id": str(message_id)}
-        mail = build_mail(subject, body, html_body, recipients, headers,
-                          bcc_in_headers=self.fault("bcc-visible"))
-        header_text = "".join(f"{k}: {v}\n" for k, v in mail.items())
+        sent = _variant_mail.mails(subject, body, html_body, recipients, headers,
+                                   self.variants, bcc_in_headers=self.fault("bcc-visible"))
+        header_text = "".join(f"{k}: {v}\n" for k, v in sent[0][0].items())
         self.store.run("UPDATE messages SET header = ? WHERE id = ?", header_text, message_id)
-        outbox_id = self.store.run(
-            "INSERT INTO outbox (message_id, mail_from, recipients, content, status,"
-            " created_at) VALUES (?, ?, ?, ?, 'queued', ?)",
-            message_id, mail["From"], ", ".join(envelope), mail.as_bytes(), now_iso())
-        self._outbox.append((outbox_id, mail, envelope))
+        for mail, envelope in sent:
+            outbox_id = self.store.run(
+                "INSERT INTO outbox (message_id, mail_from, recipients, content, status,"
+                " created_at) VALUES (?, ?, ?, ?, 'queued', ?)",
+                message_id, mail["From"], ", ".join(envelope), mail.as_bytes(), now_iso())
+            self._outbox.append((outbox_id, mail, envelope))
 
     def _deliver(self, outbox: list[tuple[Any, ...]]) -> None:
-        """Send the mail of a committed call (never inside the transaction)."""
+        """Send the mail of a committed call (never inside the transaction); variants
+        notify-delayed and mail-queued do it from a queue a while after the answer."""
+        notes = [item[1:] for item in outbox if item[0] == "note"]
+        mails = [item for item in outbox if item[0] != "note"]
+        if notes:
+            self._queue.later(self._write_notes, notes)  # type: ignore[union-attr]
+        if mails and self._queue is not None and self.variant("mail-queued"):
+            self._queue.later(self._send, mails)
+        elif mails:
+            self._send(mails)
+
+    def _write_notes(self, notes: list[tuple[Any, ...]]) -> None:
+        with self.store.transaction():
+            for note in notes:
+                self.store.run(
+                    "INSERT INTO notifications (user_id, type, created_by, ticket_id, message,"
+                    " created_at) VALUES (?, ?, ?, ?, ?, ?)", *note, now_iso())
+
+    def _send(self, outbox: list[tuple[Any, ...]]) -> None:
         for outbox_id, mail, envelope in outbox:
             status = self.mailer.send(mail, envelope)
             with self.store.transaction():
                 self.store.run("UPDATE outbox SET status = ? WHERE id = ?", status, outbox_id)
+
+
+class _Queue:
+    """Variants notify-delayed and mail-queued: work done VARIANT_DELAY seconds after the
+    answer, in order, by one worker thread (a target closed meanwhile drops it)."""
+
+    def __init__(self) -> None:
+        self._items: queue.Queue[tuple[float, Callable[..., None], Any]] = queue.Queue()
+        threading.Thread(target=self._work, name="reference-queue", daemon=True).start()
+
+    def later(self, work: Callable[[Any], None], items: Any) -> None:
+        self._items.put((time.monotonic() + VARIANT_DELAY, work, items))
+
+    def _work(self) -> None:
+        while True:
+            due, work, items = self._items.get()
+            time.sleep(max(0.0, due - time.monotonic()))
+            try:
+                work(items)
+            except Exception:  # noqa: BLE001 - the store is closed: nothing to deliver to
+                log.debug("queued work dropped: the target was closed")
 
 
 class _CommittedError(ServiceError):

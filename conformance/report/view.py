@@ -58,11 +58,16 @@ def verdict(results: dict[str, Any]) -> dict[str, Any]:
         sentence = f"Conformant, with {_count(len(waived), 'waived failure')}."
     else:
         skipped = [c["id"] for c in checks if c.get("status") == "skipped"]
-        sentence = (f"All {_count(len(checks) - len(skipped), 'check')} that ran passed; "
+        judged = len(checks) - len(skipped) - len(failed_other)
+        what = "MUST check" if failed_other else "check"
+        sentence = (f"All {_count(judged, what)} that ran passed; "
                     f"skipped: {', '.join(skipped)}." if skipped
-                    else f"All {_count(len(checks), 'check')} passed.")
-    if failed_other:
-        sentence += f" SHOULD checks failed (not part of the verdict): {', '.join(failed_other)}."
+                    else f"All {_count(judged, what)} passed.")
+    if failed_other:  # advisory findings: failed SHOULD checks, not part of the verdict
+        sentence += (f" {_count(len(failed_other), 'advisory finding')} (SHOULD checks that "
+                     f"failed, not part of the verdict): {', '.join(failed_other)}.")
+        if key == "conformant":
+            label = f"{label}, with {_count(len(failed_other), 'advisory finding')}"
     sentence += _waiver_sentence(waived, expired)
     expected = ("nonconformant" if failed_must else "error"
                 if errors or results.get("aborted") or not checks else "conformant")

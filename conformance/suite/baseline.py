@@ -114,9 +114,13 @@ def is_waived(check: Outcome | dict[str, Any]) -> bool:
 
 def verdict_text(verdict: str, outcomes: list[Outcome]) -> str:
     waived = sum(1 for o in outcomes if is_waived(o))
+    advisory = sum(1 for o in outcomes if o.advisory)
+    extras = []
     if verdict == "conformant" and waived:
-        return f"conformant, with {waived} waived failure{'' if waived == 1 else 's'}"
-    return verdict
+        extras.append(f"{waived} waived failure{'' if waived == 1 else 's'}")
+    if advisory and verdict != "error":  # failed SHOULD checks, not part of the verdict
+        extras.append(f"{advisory} advisory finding{'' if advisory == 1 else 's'}")
+    return verdict + (f", with {' and '.join(extras)}" if extras else "")
 
 
 def baseline_toml(document: dict[str, Any], days: int = DEFAULT_DAYS,

@@ -38,6 +38,10 @@ ENV_OWNER_USER = "CONFORMANCE_OWNER_USER"
 ENV_OWNER_PASSWORD = "CONFORMANCE_OWNER_PASSWORD"
 ENV_OWNER_ID = "CONFORMANCE_OWNER_ID"
 
+DEFAULT_SETTLE_TIME = 3.0  # a real server: a mail queue or notification worker may lag
+EMBEDDED_SETTLE_TIME = 1.0
+DEFAULT_SHRINK_TIME = 5.0
+
 # The reference target's seeded users (fixtures/seed.json): defaults for the embedded run.
 REFERENCE_USER = ("egon", "norges bank")
 REFERENCE_OWNER = ("kari", "nordmann", "11")
@@ -67,6 +71,16 @@ class SuiteConfig:
     shard: tuple[int, int] | None = None
     shard_of: list[str] = field(default_factory=list)  # the whole selection, in run order
     baseline: Any = None
+    # Observation: how long to wait for notifications and mail a call causes (None: the
+    # default, shorter for the embedded target, which answers after its work is done).
+    settle_time: float | None = None
+    shrink_time: float = DEFAULT_SHRINK_TIME  # seconds of shrinking per failing check
+
+    @property
+    def settle_seconds(self) -> float:
+        if self.settle_time is not None:
+            return self.settle_time
+        return EMBEDDED_SETTLE_TIME if self.embedded else DEFAULT_SETTLE_TIME
 
     def secrets(self) -> list[str]:
         """Values never to be written anywhere."""

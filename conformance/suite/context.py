@@ -27,8 +27,10 @@ from conformance.suite.coverage import Coverage
 from conformance.suite.discovery import discover
 from conformance.suite.example_class import ClassGuard, same_class
 from conformance.suite.isolation import conflict_reason, own_notifications
+from conformance.suite.observe import Notifications, tag_recipients
 from conformance.suite.registry import CheckFailed, CheckSkipped
 from conformance.suite.sessions import SessionLog, save_subscription, saved_subscription
+from conformance.suite.shrinking import ShrinkBudget
 from conformance.suite.unknown_ids import UnknownIds
 
 NEW_TICKET_MESSAGE = 2
@@ -93,6 +95,8 @@ class RunContext:
         self.created_attachments: list[str] = []
         self.addressed_tickets: set[str] = set()  # unknown ids the examples used (isolation)
         self.session_keys: list[str] = []
+        self.notes = Notifications(self)  # notifications, observed until they settle
+        self._tag = 0  # numbers each example's mail recipients (attribution of mail)
         self.example: dict[str, Any] | None = None
         self.examples_run = 0  # across checks; a failed check's count is the difference
         self.replay_example: Any = None  # set by `conformance replay`: run just this one
@@ -295,7 +299,8 @@ class RunContext:
                         }[example["template"]]
             if example["template"] == "unknown":
                 expected.add("*")  # undocumented: any documented non-zero code
-            mail = example["mail"]
+            self._tag += 1
+            mail = tag_recipients(example["mail"], self._tag)
             params.update(replyTemplateId=template,
                           To={"item": mail["to"]} if mail["to"] else {},
                           Cc={"item": mail["cc"]} if mail["cc"] else {},
@@ -434,6 +439,8 @@ class RunContext:
             return False
 
         fails(example)
+        budget = ShrinkBudget(self.config.shrink_time)
+        budget.failed(example)
         inner = example[0] if isinstance(example, tuple | list) else example
         if not isinstance(inner, dict):
             return example, message
@@ -446,10 +453,12 @@ class RunContext:
 
         current = dict(inner)
         for key, simplest in SIMPLEST.items():
+            if budget.spent():
+                break
             if key in current and current[key] != simplest:
                 if smaller({**current, key: simplest}):
                     current[key] = simplest
-        while len(current.get("body", "")) > 1 and smaller(
+        while len(current.get("body", "")) > 1 and not budget.spent() and smaller(
                 {**current, "body": current["body"][: len(current["body"]) // 2]}):
             current["body"] = current["body"][: len(current["body"]) // 2]
         if not fails(wrap(current)):  # the report shows an example that fails as reported
@@ -462,11 +471,12 @@ class RunContext:
         count = 0
         aborted: list[TargetError] = []
         guard = ClassGuard()
+        budget = ShrinkBudget(self.config.shrink_time)
 
         def test(example: Any) -> None:
             nonlocal count
-            if aborted:
-                return
+            if aborted or budget.skip(example):
+                return  # past the shrinking budget: a candidate not tried counts as passing
             count += 1
             self.examples_run += 1
             self.example = example
@@ -477,6 +487,7 @@ class RunContext:
             except TargetError as exc:
                 aborted.append(exc)
             except CheckFailed:
+                budget.failed(example)
                 if guard.admits(example):
                     raise
                 # shrinking crossed into another class of example: not a smaller finding

@@ -17,13 +17,18 @@ from conformance.suite.registry import select
 
 
 def run_embedded(faults: list[str], checks: list[str] | None = None, profile: str = "quick",
-                 seed: int = 1) -> dict[str, Outcome]:
-    """Outcome of each selected check against the embedded target with ``faults``."""
-    with runner.embedded_target(faults) as embedded:
+                 seed: int = 1, variants: list[str] | None = None,
+                 options: dict[str, Any] | None = None) -> dict[str, Outcome]:
+    """Outcome of each selected check against the embedded target with ``faults`` and
+    legitimate ``variants``; ``options`` set SuiteConfig fields (category, reply_template,
+    settle_time...)."""
+    with runner.embedded_target(faults, variants) as embedded:
         config = SuiteConfig(endpoint="", wsdl=str(CANONICAL_WSDL), user="", password="",
                              owner_user="", owner_password="", owner_id="",
                              profile=PROFILES[profile], seed=seed, checks=checks or [],
                              faults=faults)
+        for name, value in (options or {}).items():
+            setattr(config, name, value)
         runner.embedded_config(config, embedded.target.endpoint)
         state = runner.prepare(config, embedded.capture)
         outcomes = {check.id: run_check(state.context, check, None,

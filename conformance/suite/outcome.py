@@ -13,7 +13,7 @@ from conformance import soap
 from conformance.suite.client import Exchange, TargetError
 from conformance.suite.context import RunContext
 from conformance.suite.needs import skip_reason
-from conformance.suite.registry import Check, CheckFailed, CheckSkipped
+from conformance.suite.registry import SHOULD, Check, CheckFailed, CheckSkipped
 
 PASSED, FAILED, SKIPPED, ERROR = "passed", "failed", "skipped", "error"
 INTERNAL_PREFIX = "internal error of the suite"
@@ -37,9 +37,15 @@ class Outcome:
     failure: dict[str, Any] | None = None
     waived: dict[str, Any] | None = None  # set by a --baseline waiver (issue 13)
 
+    @property
+    def advisory(self) -> bool:
+        """A failed SHOULD check: an advisory finding, not part of the verdict."""
+        return self.status == FAILED and self.level == SHOULD
+
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
         data["class"] = data.pop("conformance_class")
+        data["advisory"] = self.advisory
         return data
 
 

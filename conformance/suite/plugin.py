@@ -29,6 +29,7 @@ from conformance.suite.client import (
 )
 from conformance.suite.config import (
     DEFAULT_PROFILE,
+    DEFAULT_SETTLE_TIME,
     ENV_OWNER_ID,
     ENV_OWNER_PASSWORD,
     ENV_OWNER_USER,
@@ -114,6 +115,9 @@ def pytest_addoption(parser: pytest.Parser) -> None:
              "%(default)s; 0: never)")
     add("--max-time", type=float, default=DEFAULT_MAX_TIME,
         help="run-wide budget in seconds (default: %(default)s; 0: none)")
+    add("--settle-time", type=float, default=None, metavar="SECONDS",
+        help="how long to wait for the notifications and mail a call causes "
+             f"(default {DEFAULT_SETTLE_TIME:g} s)")
 
 
 @dataclass
@@ -202,7 +206,8 @@ def config_from_options(opts: pytest.Config) -> SuiteConfig:
         checks=list(get("check")), client=client_config(opts, endpoint),
         smtp_capture=get("smtp_capture"),
         category=get("ticket_category") or "", reply_template=get("reply_template") or "",
-        max_body_bytes=positive_limit(get("max_body_bytes")))
+        max_body_bytes=positive_limit(get("max_body_bytes")),
+        settle_time=get("settle_time"))
 
 
 def positive_limit(value: int | None) -> int | None:

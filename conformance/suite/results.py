@@ -28,6 +28,21 @@ def verdict(outcomes: list[Outcome], aborted: str | None = None) -> str:
     return "conformant"
 
 
+def advisories(outcomes: list[Outcome]) -> list[dict[str, Any]]:
+    """The advisory findings: failed SHOULD checks (what the reference leaves open)."""
+    return [{"id": o.id, "title": o.title, "clause": o.clause,
+             "message": (o.failure or {}).get("message")} for o in outcomes if o.advisory]
+
+
+def verdict_text(outcomes: list[Outcome], aborted: str | None = None) -> str:
+    """The verdict in words: "conformant, with 2 advisory findings", say."""
+    words = verdict(outcomes, aborted)
+    count = len(advisories(outcomes))
+    if count and words != "error":
+        words += f", with {count} advisory finding{'' if count == 1 else 's'}"
+    return words
+
+
 def class_summary(outcomes: list[Outcome]) -> dict[str, dict[str, Any]]:
     summary = {}
     for key, title in CLASSES.items():
@@ -85,6 +100,8 @@ def build(outcomes: list[Outcome], *, target: dict[str, Any], seed: int, profile
         "schema_version": SCHEMA_VERSION,
         "suite_version": __version__,
         "verdict": verdict(outcomes, aborted),
+        "verdict_text": verdict_text(outcomes, aborted),
+        "advisories": advisories(outcomes),
         "aborted": aborted,
         "target": target,
         "seed": seed,
@@ -93,7 +110,8 @@ def build(outcomes: list[Outcome], *, target: dict[str, Any], seed: int, profile
         "contract": contract,
         "started_at": started_at,
         "duration_s": round(duration_s, 3),
-        "counts": {s: counts.get(s, 0) for s in (PASSED, FAILED, SKIPPED, ERROR)},
+        "counts": {**{s: counts.get(s, 0) for s in (PASSED, FAILED, SKIPPED, ERROR)},
+                   "advisory": sum(o.advisory for o in outcomes)},
         "classes": class_summary(outcomes),
         "checks": [o.to_dict() for o in outcomes],
         "requests": requests,

@@ -65,18 +65,22 @@ class Embedded:
 
 
 @contextlib.contextmanager
-def embedded_target(faults: list[str]) -> Iterator[Embedded]:
-    """The reference target on a free loopback port, mailing to a capture server."""
+def embedded_target(faults: list[str], variants: list[str] | None = None
+                    ) -> Iterator[Embedded]:
+    """The reference target on a free loopback port, mailing to a capture server, with
+    ``faults`` and legitimate ``variants`` switched on."""
     from conformance.reference import ReferenceTarget, TargetConfig
     from conformance.reference.faults import UnknownFault
+    from conformance.reference.variants import UnknownVariant
     from conformance.suite.smtp_capture import SmtpCapture
 
     quiet_target_logs()
     capture = SmtpCapture(wait=1.0).start()  # the reference target mails before it answers
     try:
         try:
-            target = ReferenceTarget(TargetConfig(smtp=capture.address, faults=faults))
-        except UnknownFault as exc:
+            target = ReferenceTarget(TargetConfig(smtp=capture.address, faults=faults,
+                                                  variants=list(variants or [])))
+        except (UnknownFault, UnknownVariant) as exc:
             raise RunError(str(exc), EXIT_USAGE) from None
         with target:
             yield Embedded(target, capture)

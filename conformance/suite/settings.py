@@ -131,6 +131,8 @@ OPTIONS: tuple[Option, ...] = (
     Option("reply-template", "str"),  # default: discovered
     Option("smtp-capture", "str"),
     Option("fault", "list", []),
+    Option("variant", "list", []),
+    Option("settle-time", "float"),  # default: 3 s, 1 s for the embedded target
     # transport
     Option("timeout", "float", 30.0),
     Option("retries", "int", 2),

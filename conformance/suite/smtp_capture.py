@@ -1,5 +1,6 @@
 """The suite's SMTP capture server (aiosmtpd): the target is configured to send its mail
-here, and the addMessage2/3 checks look at what arrived."""
+here, and the addMessage2/3 checks look at what arrived. Each arrival is signalled on a
+condition variable, so a check waiting for mail wakes at once when it comes (no polling)."""
 
 from __future__ import annotations
 
@@ -52,10 +53,12 @@ class SmtpCapture:
         with self._cond:
             self._mail.clear()
 
-    def wait_for(self, addresses: list[str]) -> list[tuple[list[str], bytes]]:
-        """The mail received so far once every address is a recipient (or time is up)."""
+    def wait_for(self, addresses: list[str], timeout: float | None = None
+                 ) -> list[tuple[list[str], bytes]]:
+        """The mail received so far once every address is a recipient (or ``timeout``
+        seconds, default ``wait``, have passed); woken by each arrival."""
         wanted = {a.lower() for a in addresses}
-        deadline = time.monotonic() + self.wait
+        deadline = time.monotonic() + (self.wait if timeout is None else timeout)
         with self._cond:
             while True:
                 reached = {r.lower() for rcpts, _ in self._mail for r in rcpts}

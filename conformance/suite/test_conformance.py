@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from conformance.suite.baseline import is_waived
@@ -9,8 +11,8 @@ from conformance.suite.outcome import ERROR, FAILED, SKIPPED
 from conformance.suite.plugin import SuiteState, execute
 
 
-def test_check(check_id: str, conformance_state: SuiteState, request: pytest.FixtureRequest
-               ) -> None:
+def test_check(check_id: str, conformance_state: SuiteState, request: pytest.FixtureRequest,
+               record_testsuite_property: Any) -> None:
     outcome = execute(conformance_state, check_id)
     request.node.conformance_outcome = outcome
     redact = conformance_state.redactor.text
@@ -18,6 +20,12 @@ def test_check(check_id: str, conformance_state: SuiteState, request: pytest.Fix
         pytest.xfail(redact(f"{check_id}: waived known failure (until "
                             f"{outcome.waived['expires']}): "  # type: ignore[index]
                             f"{outcome.failure['message']}"))  # type: ignore[index]
+    if outcome.advisory:  # a failed SHOULD: shown in JUnit, not a test failure
+        assert outcome.failure is not None
+        message = redact(f"SHOULD {check_id}: {outcome.failure['message']}")
+        request.node.user_properties.append(("advisory", message))
+        record_testsuite_property(f"advisory {check_id}", message)
+        return
     if outcome.status == FAILED:
         assert outcome.failure is not None
         pytest.fail(redact(f"{check_id}: {outcome.failure['message']}\n"

@@ -1,4 +1,7 @@
-"""Notification family: the owner is notified exactly when sendNotification says so."""
+"""Notification family: the owner is notified exactly when sendNotification says so.
+
+Notifications are observed until they settle (a barrier after the call, see
+``conformance.suite.observe``) and attributed to the example by its ticket id."""
 
 from __future__ import annotations
 
@@ -18,9 +21,8 @@ def _new_message_notes(notes: list[dict[str, Any]], ticket_id: str) -> list[dict
 
 
 def _observe(ctx: RunContext, example: dict) -> tuple[str, int]:
-    ctx.owner_notifications()  # drain what came before
     seen = send_valid(ctx, example, observe_after=False)
-    notes = _new_message_notes(ctx.owner_notifications(), seen.prepared.ticket_id)
+    notes = _new_message_notes(ctx.notes.settle(), seen.prepared.ticket_id)
     return seen.prepared.operation, len(notes)
 
 
@@ -29,6 +31,8 @@ def _observe(ctx: RunContext, example: dict) -> tuple[str, int]:
        clause="addMessage: sendNotification; notification type NewTicketMessage 0x0002",
        family="notification")
 def notified_once(ctx: RunContext) -> int:
+    ctx.notes.settle()  # what earlier checks caused is not this check's
+
     def body(example: dict) -> None:
         operation, count = _observe(ctx, example)
         if count != 1:
@@ -43,6 +47,8 @@ def notified_once(ctx: RunContext) -> int:
        "notification for that ticket",
        clause="addMessage: sendNotification", family="notification")
 def not_notified(ctx: RunContext) -> int:
+    ctx.notes.settle()
+
     def body(example: dict) -> None:
         operation, count = _observe(ctx, example)
         if count:

@@ -43,7 +43,8 @@ class TicketLifeCycle(RuleBasedStateMachine):
         self.steps: list[str] = []
         self.ctx.example = {"steps": self.steps}
         self.ctx.recorder.begin()
-        self.ctx.owner_notifications()
+        self.ctx.notes.settle()  # start from a quiet owner
+        self.unsettled = False  # an addMessage since the last settled look
 
     @staticmethod
     def pick(choices: Any, index: int) -> str:
@@ -133,6 +134,7 @@ class TicketLifeCycle(RuleBasedStateMachine):
                  f" body={short(body, 40)} sLevel={slevel} attachments={linked} "
                  f"notify={notify}")
         reply = self.ctx.client.call(operation, "subject", **params)
+        self.unsettled = True
         expected = "0" if valid else "5"
         if reply.fault is not None or reply.error_code != expected:
             fail(f"{operation} returned {reply.error_code or reply.fault} (expected "
@@ -163,7 +165,10 @@ class TicketLifeCycle(RuleBasedStateMachine):
         if set(ticket.message_ids) != model["messages"]:
             fail(f"ticket {self.touched} lists messages {sorted(ticket.message_ids)}, the "
                  f"model {sorted(model['messages'])}, after: {history}")
-        notes = [n for n in self.ctx.owner_notifications() if str(n.get("type")) == "2"]
+        # after an addMessage, wait until its notifications have settled (a barrier)
+        seen = self.ctx.notes.settle() if self.unsettled else self.ctx.owner_notifications()
+        self.unsettled = False
+        notes = [n for n in seen if str(n.get("type")) == "2"]
         self.expected_notes -= len(notes)
         if self.expected_notes != 0:
             fail(f"the owner's NewTicketMessage notifications are off by "

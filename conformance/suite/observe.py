@@ -1,0 +1,114 @@
+"""Observing what a call causes after its answer: the owner's notifications and the mail a
+target sends. A correct target may make them visible later (a queue, a worker): the suite
+waits until a settle deadline (``--settle-time``), never a fixed sleep per example.
+
+Notifications are polled with back-off. "No notification" cannot be proven by a short look,
+so it is confirmed by a **barrier**: right after the call under test the suite creates a
+ticket of its own with ``newTicket(sendNotification=true)`` (a New Ticket notification to the
+owner, a code path of its own, so an addMessage notification bug cannot stop it) and polls
+until that notification arrives. Notifications are generated in call order, so anything for
+the example's ticket that came before the barrier is the example's; if the barrier never
+comes, the settle deadline ends the wait. Notifications are attributed by ticket id.
+
+Mail is waited for event-driven (the SMTP capture signals each arrival); only mail addressed
+to the example's own recipients is judged (``mail_to``).
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+import time
+from typing import TYPE_CHECKING, Any
+
+from conformance.strategies.domain import CAPTURE_DOMAIN
+from conformance.suite.client import TargetError
+
+if TYPE_CHECKING:
+    from conformance.suite.context import RunContext
+
+NEW_TICKET = 1
+FIRST_POLL = 0.01  # seconds before the second look; doubles up to MAX_POLL
+MAX_POLL = 0.25
+_PLAIN_LOCAL = re.compile(r"[a-z0-9-]+")
+
+
+def text(value: Any) -> str:
+    return "" if value is None else str(value)
+
+
+class Notifications:
+    """The owner's notifications, read through getUserNotifications."""
+
+    def __init__(self, ctx: RunContext) -> None:
+        self.ctx = ctx
+        self.barriers = 0
+        self.barriers_missed = 0
+        self._pause = threading.Event()  # never set: its wait() is an interruptible pause
+
+    def settle(self) -> list[dict[str, Any]]:
+        """Every notification since the last look, once a barrier caused now has arrived
+        (or the settle deadline has passed); the barrier's own notification is left out."""
+        barrier = self._barrier()
+        deadline = time.monotonic() + self.ctx.config.settle_seconds
+        notes: list[dict[str, Any]] = []
+        delay = FIRST_POLL
+        while True:
+            got = self.ctx.owner_notifications()
+            notes.extend(got)
+            if any(self._is_barrier(n, barrier) for n in got):
+                break
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                self.barriers_missed += 1
+                break
+            self._pause.wait(min(delay, remaining))
+            delay = min(delay * 2, MAX_POLL)
+        return [n for n in notes if text(n.get("ticketId")) != barrier]
+
+    @staticmethod
+    def for_ticket(notes: list[dict[str, Any]], ticket_id: str) -> list[dict[str, Any]]:
+        return [n for n in notes if text(n.get("ticketId")) == ticket_id]
+
+    @staticmethod
+    def _is_barrier(note: dict[str, Any], barrier: str) -> bool:
+        return str(note.get("type")) == str(NEW_TICKET) and text(note.get("ticketId")) == barrier
+
+    def _barrier(self) -> str:
+        ctx = self.ctx
+        self.barriers += 1
+        label = f"[conformance-suite seed {ctx.config.seed}] notification barrier"
+        reply = ctx.expect_ok(ctx.client.call(
+            "newTicket", "setup", sessionKey=ctx.agent_key, title=label, sLevel="2",
+            categoryId=ctx.config.category, priorityId="-1", owner=ctx.config.owner_id,
+            customers={}, extraFields={}, sendNotification=True), "newTicket (barrier)")
+        ticket_id = text(reply.data.get("ticketId"))
+        if not ticket_id:
+            raise TargetError("newTicket (barrier) returned no ticketId")
+        ctx.created_tickets.append(ticket_id)
+        return ticket_id
+
+
+def mail_to(ctx: RunContext, addresses: list[str]) -> list[tuple[list[str], bytes]]:
+    """The mail addressed to any of ``addresses``, once each of them has received some (or
+    the settle deadline has passed); mail to anyone else on the same SMTP path is not this
+    example's and is left out."""
+    capture = ctx.capture
+    wanted = {a.lower() for a in addresses}
+    received = capture.wait_for(addresses, timeout=ctx.config.settle_seconds)
+    return [(rcpts, content) for rcpts, content in received
+            if wanted & {r.lower() for r in rcpts}]
+
+
+def tag_recipients(mail: dict[str, list[str]], number: int) -> dict[str, list[str]]:
+    """The example's recipients at the capture domain, each made unique to this example
+    (``to-x@conformance.test`` -> ``to-x.e17@conformance.test``), so that mail a target
+    sends late is never taken for a later example's; other addresses stay as they are
+    (an illegal one stays illegal)."""
+    def tag(address: str) -> str:
+        local, at, domain = address.partition("@")
+        if at and domain == CAPTURE_DOMAIN and _PLAIN_LOCAL.fullmatch(local):
+            return f"{local}.e{number}@{domain}"
+        return address
+
+    return {role: [tag(a) for a in addresses] for role, addresses in mail.items()}
