@@ -101,6 +101,9 @@ def test_bad_input_gives_one_readable_line(tmp_path: Path, args: list[str], code
 def test_readme_documents_every_check() -> None:
     readme = (ROOT / "README.md").read_text()
     assert [c.id for c in all_checks() if f"`{c.id}`" not in readme] == []
+    rows = {cells[1].strip("` "): cells[2].strip() for line in readme.splitlines()
+            if line.startswith("| `AM") and len(cells := line.split("|")) > 3}
+    assert {c.id: rows.get(c.id) for c in all_checks()} == {c.id: c.level for c in all_checks()}
 
 
 def test_detection_score_is_in_the_results(tmp_path: Path) -> None:

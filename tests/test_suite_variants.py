@@ -92,7 +92,8 @@ def test_serve_with_combined_variants_answers_in_their_style() -> None:
                     b'</userName><password>norges bank</password></login></soap:Body>'
                     b'</soap:Envelope>')
             request = urllib.request.Request(endpoint, body, {
-                "Content-Type": "text/xml; charset=utf-8", "SOAPAction": '"urn:superoffice:service:ticket#login"',
+                "Content-Type": "text/xml; charset=utf-8",
+                "SOAPAction": '"urn:superoffice:service:ticket#login"',
                 "Accept-Encoding": "gzip"})
             with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310
                 assert response.headers["Content-Encoding"] == "gzip"

@@ -133,7 +133,10 @@ def counts(results: dict[str, Any]) -> list[tuple[str, int]]:
     checks = results.get("checks") or []
     known = results.get("counts") or {}
     out = [(s, int(known.get(s, sum(c.get("status") == s for c in checks)))) for s in STATUSES]
-    return [*out, ("requests", int((results.get("requests") or {}).get("total") or 0))]
+    advisory = int(known.get("advisory", sum(c.get("status") == "failed" and c.get("level")
+                                             == "SHOULD" for c in checks)))
+    requests = int((results.get("requests") or {}).get("total") or 0)
+    return [*out, ("advisory", advisory), ("requests", requests)]
 
 
 def failure(record: dict[str, Any]) -> dict[str, Any] | None:
