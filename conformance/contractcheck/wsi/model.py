@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from conformance import ns
-from conformance.contractcheck._wsi_reader import WSDL, XSD, Description, Element
+from conformance.contractcheck.wsi.reader import WSDL, XSD, Description, Element
 
 SOAP = f"{{{ns.WSDL_SOAP11}}}"
 SOAP12 = f"{{{ns.WSDL_SOAP12}}}"

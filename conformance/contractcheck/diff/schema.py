@@ -12,8 +12,8 @@ from typing import Any
 
 from xmlschema.validators import XsdComplexType
 
-from conformance.contractcheck._diff_compare import compare_ranges
-from conformance.contractcheck._diff_components import (
+from conformance.contractcheck.diff.compare import compare_ranges
+from conformance.contractcheck.diff.components import (
     Child,
     content_children,
     declared_attributes,
@@ -25,8 +25,8 @@ from conformance.contractcheck._diff_components import (
     simple_content,
     type_signature,
 )
-from conformance.contractcheck._diff_kinds import INPUT, NARROWED, WIDENED, classify
-from conformance.contractcheck._diff_simple import SimpleTypeDiffer
+from conformance.contractcheck.diff.kinds import INPUT, NARROWED, WIDENED, classify
+from conformance.contractcheck.diff.simple import SimpleTypeDiffer
 
 
 class SchemaDiffer(SimpleTypeDiffer):

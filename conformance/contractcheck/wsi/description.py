@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from lxml import etree
 
-from conformance.contractcheck._wsi_model import Model
-from conformance.contractcheck._wsi_reader import WSDL, XSD, Element, show_tag
-from conformance.contractcheck._wsi_registry import wsi_assertion
+from conformance.contractcheck.wsi.model import Model
+from conformance.contractcheck.wsi.reader import WSDL, XSD, Element, show_tag
+from conformance.contractcheck.wsi.registry import wsi_assertion
 
 
 @wsi_assertion("R4003", "the description is encoded in UTF-8 or UTF-16")

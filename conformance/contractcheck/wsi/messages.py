@@ -9,7 +9,7 @@ from collections.abc import Iterator
 
 from lxml import etree
 
-from conformance.contractcheck._wsi_model import (
+from conformance.contractcheck.wsi.model import (
     SOAP,
     SOAP_PARAMETERS,
     Body,
@@ -19,8 +19,8 @@ from conformance.contractcheck._wsi_model import (
     namespace_of,
     qname,
 )
-from conformance.contractcheck._wsi_reader import WSDL, Element, show_tag
-from conformance.contractcheck._wsi_registry import wsi_assertion
+from conformance.contractcheck.wsi.reader import WSDL, Element, show_tag
+from conformance.contractcheck.wsi.registry import wsi_assertion
 
 _ABSOLUTE_URI = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:\S+$")
 

@@ -11,8 +11,8 @@ from collections.abc import Iterator
 from typing import Any
 
 from conformance import ns
-from conformance.contractcheck._diff_components import UPPER_LIMITS
-from conformance.contractcheck._diff_kinds import CHANGED, NARROWED, WIDENED
+from conformance.contractcheck.diff.components import UPPER_LIMITS
+from conformance.contractcheck.diff.kinds import CHANGED, NARROWED, WIDENED
 
 _XSD = f"{{{ns.XSD}}}"
 _LEXICAL_TOP = {f"{_XSD}string", f"{_XSD}anySimpleType", f"{_XSD}anyAtomicType"}

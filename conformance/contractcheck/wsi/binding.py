@@ -9,15 +9,15 @@ from collections import Counter
 from lxml import etree
 
 from conformance import ns
-from conformance.contractcheck._wsi_model import (
+from conformance.contractcheck.wsi.model import (
     SOAP,
     SOAP12,
     BoundOperation,
     Model,
     qname,
 )
-from conformance.contractcheck._wsi_reader import WSDL
-from conformance.contractcheck._wsi_registry import wsi_assertion
+from conformance.contractcheck.wsi.reader import WSDL
+from conformance.contractcheck.wsi.registry import wsi_assertion
 
 
 @wsi_assertion("R2303", "no solicit-response or notification operations in a portType")

@@ -10,9 +10,9 @@ from collections.abc import Iterator
 from lxml import etree
 
 from conformance import ns
-from conformance.contractcheck._wsi_model import SOAP, Model, namespace_of, qname
-from conformance.contractcheck._wsi_reader import WSDL, XSD, Element
-from conformance.contractcheck._wsi_registry import wsi_assertion
+from conformance.contractcheck.wsi.model import SOAP, Model, namespace_of, qname
+from conformance.contractcheck.wsi.reader import WSDL, XSD, Element
+from conformance.contractcheck.wsi.registry import wsi_assertion
 
 
 @wsi_assertion("R2101", "QName references to WSDL components use defined or imported namespaces")

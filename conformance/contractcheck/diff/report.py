@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from conformance.contractcheck._diff_kinds import CHANGED, INPUT, classify
+from conformance.contractcheck.diff.kinds import CHANGED, INPUT, classify
 
 
 @dataclass(frozen=True)
