@@ -19,8 +19,8 @@ _LEXICAL_TOP = {f"{_XSD}string", f"{_XSD}anySimpleType", f"{_XSD}anyAtomicType"}
 _EXTRA_WIDENINGS = {(f"{_XSD}float", f"{_XSD}double")}
 
 
-def _ancestors(xsd_type: Any) -> list[str]:
-    names = []
+def _ancestors(xsd_type: Any) -> list[str | None]:
+    names: list[str | None] = []
     while xsd_type is not None:
         names.append(getattr(xsd_type, "name", None))
         xsd_type = getattr(xsd_type, "base_type", None)

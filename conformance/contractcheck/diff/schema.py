@@ -121,7 +121,7 @@ class SchemaDiffer(SimpleTypeDiffer):
                           t_children: dict[str, Child], direction: str) -> None:
         removed = [c for n, c in c_children.items() if n not in t_children]
         added = [c for n, c in t_children.items() if n not in c_children]
-        renamed = {}
+        renamed: dict[str, Child] = {}
         for old in removed:
             new = next((a for a in added if a.index == old.index and a not in renamed.values()
                         and type_signature(a.element) == type_signature(old.element)), None)
