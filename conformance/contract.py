@@ -19,7 +19,7 @@ from typing import Any
 from lxml import etree
 from xmlschema import XMLSchemaValidationError
 from xmlschema.extras.wsdl import Wsdl11Document
-from xmlschema.validators import XsdElement
+from xmlschema.validators import XsdComplexType, XsdElement, XsdGroup
 
 from conformance import ns
 from conformance.resources import data_dir
@@ -117,7 +117,7 @@ class Contract:
 
     def encode_input(self, operation: Operation, data: dict[str, Any]) -> etree._Element:
         """Encode request parameters (any key order) into the wrapper element."""
-        order = [child.local_name for child in operation.input_element.type.content.iter_elements()]
+        order = _child_names(operation.input_element)
         ordered = {k: data[k] for k in order if k in data}
         ordered.update({k: v for k, v in data.items() if k not in ordered})
         return _encode(operation.input_element, ordered)
@@ -129,22 +129,35 @@ class Contract:
 
     def is_valid(self, xsd_element: XsdElement, element: etree._Element) -> str | None:
         """None if ``element`` validates against ``xsd_element``, else the first reason."""
-        for error in xsd_element.iter_errors(element):
+        # xmlschema types its sources as xml.etree elements; it reads lxml ones as well.
+        for error in xsd_element.iter_errors(element):  # type: ignore[arg-type]
             return _validation_reason(error)
         return None
+
+
+def _child_names(xsd_element: XsdElement) -> list[str]:
+    """The local names of the elements a complex type's content model allows, in order."""
+    xsd_type = xsd_element.type
+    if not isinstance(xsd_type, XsdComplexType) or not isinstance(xsd_type.content, XsdGroup):
+        return []
+    return [child.local_name for child in xsd_type.content.iter_elements()
+            if child.local_name is not None]  # None: a wildcard (xsd:any)
 
 
 def _decode(xsd_element: XsdElement, element: etree._Element, validate: bool = True
             ) -> dict[str, Any]:
     # Prefixes declared above the element (on the Envelope, say) are in scope for the
-    # QNames of xsi:type values too.
+    # QNames of xsi:type values too. xmlschema types its sources as xml.etree elements;
+    # it reads lxml ones as well.
     scope = {prefix or "": uri for prefix, uri in element.nsmap.items()}
     try:
         if validate:
-            decoded = xsd_element.decode(element, strip_namespaces=True, namespaces=scope)
+            decoded = xsd_element.decode(element, strip_namespaces=True,  # type: ignore[arg-type]
+                                         namespaces=scope)
         else:
-            decoded, _errors = xsd_element.decode(element, validation="lax",
-                                                  strip_namespaces=True, namespaces=scope)
+            result = xsd_element.decode(element, validation="lax",  # type: ignore[arg-type]
+                                        strip_namespaces=True, namespaces=scope)
+            decoded = result[0] if isinstance(result, tuple) else result  # lax: (data, errors)
     except XMLSchemaValidationError as exc:
         raise BodyInvalid(_validation_reason(exc)) from None
     if _HAS_XSI_ATTRIBUTE(element):
@@ -183,9 +196,12 @@ def _encode(xsd_element: XsdElement, data: dict[str, Any], validate: bool = True
             namespaces={"": namespace},
             indent=0,
         )
-        return result if validate else result[0]
     except XMLSchemaValidationError as exc:
         raise BodyInvalid(_validation_reason(exc)) from None
+    encoded = result[0] if isinstance(result, tuple) else result  # lax: (element, errors)
+    if not isinstance(encoded, etree._Element):
+        raise BodyInvalid(f"{xsd_element.name} did not encode to an element")
+    return encoded
 
 
 def _validation_reason(exc: XMLSchemaValidationError) -> str:

@@ -1,8 +1,10 @@
-"""Contract checks: a target's own WSDL against the canonical contract (``diff``) and
-against the WS-I Basic Profile 1.1 (``wsi``).
+"""Contract checks: a target's own WSDL against the canonical contract (the ``diff``
+sub-package) and against the WS-I Basic Profile 1.1 (the ``wsi`` sub-package).
 
 :func:`check_contract` runs both and is what ``conformance diff`` and ``conformance run``
-call; :func:`diff_contracts` and :func:`check_wsi` are the two halves.
+call; :func:`diff_contracts` and :func:`check_wsi` are the two halves. Imports point one
+way: ``diff`` reads descriptions with ``wsi.reader``, ``wsi`` imports nothing of ``diff``,
+and ``table`` (the terminal table of ``conformance diff``) imports neither.
 """
 
 from __future__ import annotations

@@ -10,28 +10,28 @@ Only SOAP 1.1 bindings are in the scope of BP 1.1; SOAP 1.2 bindings are left al
 Profile ignores them, R2401 says so in its details). Each assertion keeps the requirement
 number of the Profile as its id, e.g. ``R2204``; ``check_wsi`` runs all of them.
 
-The pieces live in private modules beside this one: ``_wsi_reader`` (reading), ``_wsi_model``
-(the bindings), ``_wsi_registry`` (the registry), and the assertions by subject in
-``_wsi_description``, ``_wsi_schemas``, ``_wsi_binding``, ``_wsi_messages`` and
-``_wsi_endpoints``, imported below in the order they register.
+The pieces are the modules of this package: ``reader`` (reading), ``model`` (the
+bindings), ``registry`` (the registry), and the assertions by subject in ``description``,
+``schemas``, ``binding``, ``messages`` and ``endpoints``, imported below in the order they
+register.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from conformance.contractcheck._wsi_model import Model
-from conformance.contractcheck._wsi_reader import Description, parse_xml, read_description
-from conformance.contractcheck._wsi_registry import ASSERTIONS, Assertion, WsiResult
+from conformance.contractcheck.wsi.model import Model
+from conformance.contractcheck.wsi.reader import Description, parse_xml, read_description
+from conformance.contractcheck.wsi.registry import ASSERTIONS, Assertion, WsiResult
 
 # Importing the assertion modules registers their assertions, in this order.
-from conformance.contractcheck import _wsi_description  # isort: skip
-from conformance.contractcheck import _wsi_schemas  # isort: skip
-from conformance.contractcheck import _wsi_binding  # isort: skip
-from conformance.contractcheck import _wsi_messages  # isort: skip
-from conformance.contractcheck import _wsi_endpoints  # isort: skip
+from conformance.contractcheck.wsi import description  # isort: skip
+from conformance.contractcheck.wsi import schemas  # isort: skip
+from conformance.contractcheck.wsi import binding  # isort: skip
+from conformance.contractcheck.wsi import messages  # isort: skip
+from conformance.contractcheck.wsi import endpoints  # isort: skip
 
-_SUBJECTS = (_wsi_description, _wsi_schemas, _wsi_binding, _wsi_messages, _wsi_endpoints)
+_SUBJECTS = (description, schemas, binding, messages, endpoints)
 """The modules of assertions, one per subject of the Profile."""
 
 

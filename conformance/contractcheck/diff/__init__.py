@@ -18,20 +18,18 @@ Elements are matched by local name, so a target that differs only in namespace i
 compared in full; the namespace change itself is reported once per pair of namespaces
 (``DiffReport.namespace_only`` tells the suite it can still test such a target).
 
-The pieces live in private modules beside this one: ``_diff_load`` (loading), ``_diff_wsdl``
-(bindings, operations, messages) over ``_diff_schema`` (elements and types) and
-``_diff_simple`` (simple types), which read components with ``_diff_components`` and
-compare them with ``_diff_compare``; the kinds
-are in ``_diff_kinds``, the report in ``_diff_report``, the operation model in
-``_diff_operations``.
+The pieces are the modules of this package: ``load`` (loading), ``wsdl`` (bindings,
+operations, messages) over ``schema`` (elements and types) and ``simple`` (simple types),
+which read components with ``components`` and compare them with ``compare``; the kinds are
+in ``kinds``, the report in ``report``, the operation model in ``operations``.
 """
 
 from __future__ import annotations
 
-from conformance.contractcheck._diff_kinds import KINDS, classify
-from conformance.contractcheck._diff_load import Source, load_wsdl, source_name
-from conformance.contractcheck._diff_report import Difference, DiffReport
-from conformance.contractcheck._diff_wsdl import Differ
+from conformance.contractcheck.diff.kinds import KINDS, classify
+from conformance.contractcheck.diff.load import Source, load_wsdl, source_name
+from conformance.contractcheck.diff.report import Difference, DiffReport
+from conformance.contractcheck.diff.wsdl import Differ
 
 
 def diff_contracts(canonical_source: Source, target_source: Source) -> DiffReport:

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from conformance.contractcheck._wsi_model import Model
+from conformance.contractcheck.wsi.model import Model
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from conformance import ns
-from conformance.contractcheck._wsi_reader import WSDL, XSD, Description, Element
+from conformance.contractcheck.wsi.reader import WSDL, XSD, Description, Element
 
 SOAP = f"{{{ns.WSDL_SOAP11}}}"
 SOAP12 = f"{{{ns.WSDL_SOAP12}}}"
@@ -72,12 +72,19 @@ class Model:
     def soap11_bindings(self) -> list[Element]:
         return [b for b in self.bindings if b.find(f"{SOAP}binding") is not None]
 
+    def soap_binding_of(self, binding: Element) -> Element:
+        """The ``soap:binding`` of one of :meth:`soap11_bindings` (so it has one)."""
+        soap_binding = binding.find(f"{SOAP}binding")
+        if soap_binding is None:
+            raise ValueError(f"binding {binding.get('name')!r} is not a SOAP 1.1 binding")
+        return soap_binding
+
     def port_type_of(self, binding: Element) -> Element | None:
         return self.port_types.get(qname(binding, binding.get("type")) or "")
 
     def operations(self) -> Iterator[BoundOperation]:
         for binding in self.soap11_bindings():
-            default_style = binding.find(f"{SOAP}binding").get("style") or "document"
+            default_style = self.soap_binding_of(binding).get("style") or "document"
             port_type = self.port_type_of(binding)
             for op in binding.iterfind(f"{WSDL}operation"):
                 soap_op = op.find(f"{SOAP}operation")
@@ -103,7 +110,7 @@ class Model:
     def message_of(self, reference: Element) -> Element | None:
         return self.messages.get(qname(reference, reference.get("message")) or "")
 
-    def global_elements(self) -> set[str]:
+    def global_elements(self) -> set[str | None]:
         return {
             f"{{{s.target_namespace}}}{e.get('name')}" if s.target_namespace else e.get("name")
             for s in self.description.schemas

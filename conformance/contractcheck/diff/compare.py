@@ -11,16 +11,16 @@ from collections.abc import Iterator
 from typing import Any
 
 from conformance import ns
-from conformance.contractcheck._diff_components import UPPER_LIMITS
-from conformance.contractcheck._diff_kinds import CHANGED, NARROWED, WIDENED
+from conformance.contractcheck.diff.components import UPPER_LIMITS
+from conformance.contractcheck.diff.kinds import CHANGED, NARROWED, WIDENED
 
 _XSD = f"{{{ns.XSD}}}"
 _LEXICAL_TOP = {f"{_XSD}string", f"{_XSD}anySimpleType", f"{_XSD}anyAtomicType"}
 _EXTRA_WIDENINGS = {(f"{_XSD}float", f"{_XSD}double")}
 
 
-def _ancestors(xsd_type: Any) -> list[str]:
-    names = []
+def _ancestors(xsd_type: Any) -> list[str | None]:
+    names: list[str | None] = []
     while xsd_type is not None:
         names.append(getattr(xsd_type, "name", None))
         xsd_type = getattr(xsd_type, "base_type", None)

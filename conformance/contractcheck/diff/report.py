@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from conformance.contractcheck._diff_kinds import CHANGED, INPUT, classify
+from conformance.contractcheck.diff.kinds import CHANGED, INPUT, classify
 
 
 @dataclass(frozen=True)
@@ -68,8 +68,8 @@ class Recorder:
 
     def add(self, kind: str, path: str, canonical: Any, target: Any, breaking: bool,
             message: str) -> None:
-        shown = [None if v is None else str(v) for v in (canonical, target)]
-        self.differences.append(Difference(kind, path, *shown, breaking, message))
+        self.differences.append(Difference(kind, path, _shown(canonical), _shown(target),
+                                           breaking, message))
 
     def add_change(self, aspect: str, change: str, direction: str, path: str,
                    canonical: Any, target: Any, message: str) -> None:
@@ -93,3 +93,7 @@ class Recorder:
         """Record a namespace change, reported once per scope and pair of namespaces."""
         if canonical != target:
             self.namespace_pairs.setdefault((scope, canonical, target), []).append(path)
+
+
+def _shown(value: Any) -> str | None:
+    return None if value is None else str(value)

@@ -12,8 +12,8 @@ from typing import Any
 
 from xmlschema.validators import XsdComplexType
 
-from conformance.contractcheck._diff_compare import compare_ranges
-from conformance.contractcheck._diff_components import (
+from conformance.contractcheck.diff.compare import compare_ranges
+from conformance.contractcheck.diff.components import (
     Child,
     content_children,
     declared_attributes,
@@ -25,8 +25,8 @@ from conformance.contractcheck._diff_components import (
     simple_content,
     type_signature,
 )
-from conformance.contractcheck._diff_kinds import INPUT, NARROWED, WIDENED, classify
-from conformance.contractcheck._diff_simple import SimpleTypeDiffer
+from conformance.contractcheck.diff.kinds import INPUT, NARROWED, WIDENED, classify
+from conformance.contractcheck.diff.simple import SimpleTypeDiffer
 
 
 class SchemaDiffer(SimpleTypeDiffer):
@@ -121,7 +121,7 @@ class SchemaDiffer(SimpleTypeDiffer):
                           t_children: dict[str, Child], direction: str) -> None:
         removed = [c for n, c in c_children.items() if n not in t_children]
         added = [c for n, c in t_children.items() if n not in c_children]
-        renamed = {}
+        renamed: dict[str, Child] = {}
         for old in removed:
             new = next((a for a in added if a.index == old.index and a not in renamed.values()
                         and type_signature(a.element) == type_signature(old.element)), None)

@@ -13,7 +13,7 @@ from typing import Any
 from xmlschema.extras.wsdl import Wsdl11Document, WsdlParseError
 
 from conformance.contract import ContractError
-from conformance.contractcheck.wsi import read_description
+from conformance.contractcheck.wsi.reader import read_description
 
 LOAD_TIMEOUT = 10.0
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from collections import Counter
 
-from conformance.contractcheck._wsi_model import SOAP, SOAP12, BoundOperation, Model, find_named
-from conformance.contractcheck._wsi_reader import WSDL
-from conformance.contractcheck._wsi_registry import wsi_assertion
+from conformance.contractcheck.wsi.model import SOAP, SOAP12, BoundOperation, Model, find_named
+from conformance.contractcheck.wsi.reader import WSDL
+from conformance.contractcheck.wsi.registry import wsi_assertion
 
 
 @wsi_assertion("R2711", "no two ports share a soap:address location", level="SHOULD")

@@ -98,6 +98,14 @@ def read_description(source: str | Path) -> Description:
     return description
 
 
+def parent_of(element: Element) -> Element:
+    """The parent of an element found below another one (so it has one)."""
+    parent = element.getparent()
+    if parent is None:
+        raise ValueError(f"{show_tag(element.tag)} has no parent element")
+    return parent
+
+
 def show_tag(tag: Any) -> str:
     namespace, _, local = str(tag).lstrip("{").rpartition("}")
     return f"{local} in namespace {namespace}" if namespace else f"{local} (no namespace)"
@@ -146,8 +154,8 @@ class _Follower:
         """The root of an imported document, or None if it cannot be read or was seen."""
         url = _join(base, location)
         if url in self.roots:  # recorded again (R2002 needs the kind), followed once
-            root = self.roots[url]
-            self.description.imports.append(Imported(kind, location, _tag(root)))
+            seen = self.roots[url]
+            self.description.imports.append(Imported(kind, location, _tag(seen)))
             return None
         if len(self.roots) >= MAX_DOCUMENTS:
             return None

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from conformance.contractcheck._diff_compare import compare_builtins, compare_facets, compare_sets
-from conformance.contractcheck._diff_components import (
+from conformance.contractcheck.diff.compare import compare_builtins, compare_facets, compare_sets
+from conformance.contractcheck.diff.components import (
     builtin_base,
     effective_facets,
     show_enum,
@@ -18,8 +18,8 @@ from conformance.contractcheck._diff_components import (
     show_type,
     variety,
 )
-from conformance.contractcheck._diff_kinds import CHANGED, NARROWED, WIDENED
-from conformance.contractcheck._diff_report import Recorder
+from conformance.contractcheck.diff.kinds import CHANGED, NARROWED, WIDENED
+from conformance.contractcheck.diff.report import Recorder
 
 
 class SimpleTypeDiffer(Recorder):

@@ -5,14 +5,14 @@ R2306)."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 from lxml import etree
 
 from conformance import ns
-from conformance.contractcheck._wsi_model import SOAP, Model, namespace_of, qname
-from conformance.contractcheck._wsi_reader import WSDL, XSD, Element
-from conformance.contractcheck._wsi_registry import wsi_assertion
+from conformance.contractcheck.wsi.model import SOAP, Model, namespace_of, qname
+from conformance.contractcheck.wsi.reader import WSDL, XSD, Element
+from conformance.contractcheck.wsi.registry import wsi_assertion
 
 
 @wsi_assertion("R2101", "QName references to WSDL components use defined or imported namespaces")
@@ -62,7 +62,8 @@ def _schema_target_namespace(model: Model) -> list[str]:
             and not all(c.tag in only_imports for c in s.root if isinstance(c.tag, str))]
 
 
-def _schema_elements(model: Model, *tags: str) -> Iterator[Element]:
+def _schema_elements(model: Model, *tags: str | Callable[..., Element]) -> Iterator[Element]:
+    """The elements of every schema with one of ``tags`` (``etree.Element``: every element)."""
     for schema in model.description.schemas:
         yield from schema.root.iter(*tags)
 

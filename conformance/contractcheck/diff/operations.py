@@ -12,7 +12,7 @@ from typing import Any
 from xmlschema.extras.wsdl import Wsdl11Document
 
 from conformance import ns
-from conformance.contractcheck._diff_kinds import INPUT, OUTPUT
+from conformance.contractcheck.diff.kinds import INPUT, OUTPUT
 
 
 @dataclass

@@ -9,7 +9,7 @@ from collections.abc import Iterator
 
 from lxml import etree
 
-from conformance.contractcheck._wsi_model import (
+from conformance.contractcheck.wsi.model import (
     SOAP,
     SOAP_PARAMETERS,
     Body,
@@ -19,8 +19,8 @@ from conformance.contractcheck._wsi_model import (
     namespace_of,
     qname,
 )
-from conformance.contractcheck._wsi_reader import WSDL, Element, show_tag
-from conformance.contractcheck._wsi_registry import wsi_assertion
+from conformance.contractcheck.wsi.reader import WSDL, Element, parent_of, show_tag
+from conformance.contractcheck.wsi.registry import wsi_assertion
 
 _ABSOLUTE_URI = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:\S+$")
 
@@ -80,8 +80,8 @@ def _header_fault_parts(model: Model) -> list[str]:
 
 
 def _fault_parts(model: Model, binding: Element, soap_fault: Element) -> list[Element]:
-    bound_fault = soap_fault.getparent()
-    bound_op = bound_fault.getparent()
+    bound_fault = parent_of(soap_fault)
+    bound_op = parent_of(bound_fault)
     port_op = find_named(model.port_type_of(binding), f"{WSDL}operation", bound_op.get("name"))
     fault = find_named(port_op, f"{WSDL}fault", bound_fault.get("name"))
     message = model.message_of(fault) if fault is not None else None
@@ -124,14 +124,14 @@ def _qualified_body_children(model: Model) -> list[str]:
 
 @wsi_assertion("R2721", "soap:fault elements have a name attribute")
 def _fault_name(model: Model) -> list[str]:
-    return [f"soap:fault in operation {e.getparent().getparent().get('name')!r}"
+    return [f"soap:fault in operation {parent_of(parent_of(e)).get('name')!r}"
             for _, e in model.soap_parameters()
             if e.tag == f"{SOAP}fault" and not e.get("name")]
 
 
 @wsi_assertion("R2754", "soap:fault name matches the name of its wsdl:fault")
 def _fault_name_matches(model: Model) -> list[str]:
-    return [f"soap:fault {e.get('name')!r} inside wsdl:fault {e.getparent().get('name')!r}"
+    return [f"soap:fault {e.get('name')!r} inside wsdl:fault {parent_of(e).get('name')!r}"
             for _, e in model.soap_parameters()
             if e.tag == f"{SOAP}fault" and e.get("name")
-            and e.get("name") != e.getparent().get("name")]
+            and e.get("name") != parent_of(e).get("name")]

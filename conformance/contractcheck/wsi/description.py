@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from lxml import etree
 
-from conformance.contractcheck._wsi_model import Model
-from conformance.contractcheck._wsi_reader import WSDL, XSD, Element, show_tag
-from conformance.contractcheck._wsi_registry import wsi_assertion
+from conformance.contractcheck.wsi.model import Model
+from conformance.contractcheck.wsi.reader import WSDL, XSD, Element, parent_of, show_tag
+from conformance.contractcheck.wsi.registry import wsi_assertion
 
 
 @wsi_assertion("R4003", "the description is encoded in UTF-8 or UTF-16")
@@ -33,12 +33,16 @@ def _schema_by_wsdl_import(model: Model) -> list[str]:
 
 @wsi_assertion("R2003", "xsd:import is used only inside xsd:schema in wsdl:types")
 def _xsd_import_place(model: Model) -> list[str]:
-    return [f"xsd:import under {show_tag(e.getparent().tag)}"
+    return [f"xsd:import under {show_tag(parent_of(e).tag)}"
             for d in model.description.definitions
             for e in d.iter(f"{XSD}import")
-            if e.getparent().tag != f"{XSD}schema"
-            or e.getparent().getparent() is None
-            or e.getparent().getparent().tag != f"{WSDL}types"]
+            if not _in_types_schema(e)]
+
+
+def _in_types_schema(xsd_import: Element) -> bool:
+    schema = parent_of(xsd_import)
+    types = schema.getparent()
+    return schema.tag == f"{XSD}schema" and types is not None and types.tag == f"{WSDL}types"
 
 
 @wsi_assertion("R2004", "schemaLocation of xsd:import/include points to an XML Schema document")

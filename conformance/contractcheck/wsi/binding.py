@@ -9,15 +9,15 @@ from collections import Counter
 from lxml import etree
 
 from conformance import ns
-from conformance.contractcheck._wsi_model import (
+from conformance.contractcheck.wsi.model import (
     SOAP,
     SOAP12,
     BoundOperation,
     Model,
     qname,
 )
-from conformance.contractcheck._wsi_reader import WSDL
-from conformance.contractcheck._wsi_registry import wsi_assertion
+from conformance.contractcheck.wsi.reader import WSDL
+from conformance.contractcheck.wsi.registry import wsi_assertion
 
 
 @wsi_assertion("R2303", "no solicit-response or notification operations in a portType")
@@ -54,14 +54,14 @@ def _soap_binding(model: Model) -> list[str]:
 @wsi_assertion("R2701", "soap:binding has a transport attribute")
 def _transport_present(model: Model) -> list[str]:
     return [f"binding {b.get('name')!r}" for b in model.soap11_bindings()
-            if not b.find(f"{SOAP}binding").get("transport")]
+            if not model.soap_binding_of(b).get("transport")]
 
 
 @wsi_assertion("R2702", "soap:binding transport is SOAP over HTTP")
 def _transport_http(model: Model) -> list[str]:
     problems = []
     for binding in model.soap11_bindings():
-        transport = binding.find(f"{SOAP}binding").get("transport")
+        transport = model.soap_binding_of(binding).get("transport")
         if transport and transport != ns.SOAP_HTTP_TRANSPORT:
             problems.append(f"binding {binding.get('name')!r} uses transport {transport!r}")
     return problems

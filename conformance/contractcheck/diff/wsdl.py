@@ -14,15 +14,15 @@ from xmlschema.extras.wsdl import Wsdl11Document
 from xmlschema.validators import XsdElement
 
 from conformance.contract import ContractError
-from conformance.contractcheck._diff_components import namespace_of, part_type, show_part
-from conformance.contractcheck._diff_kinds import INPUT, OUTPUT
-from conformance.contractcheck._diff_operations import (
+from conformance.contractcheck.diff.components import namespace_of, part_type, show_part
+from conformance.contractcheck.diff.kinds import INPUT, OUTPUT
+from conformance.contractcheck.diff.operations import (
     Message,
     Operation,
     bound_operations,
     soap11_binding,
 )
-from conformance.contractcheck._diff_schema import SchemaDiffer
+from conformance.contractcheck.diff.schema import SchemaDiffer
 
 
 class Differ(SchemaDiffer):
