@@ -31,10 +31,10 @@ from urllib.parse import urlsplit
 from conformance import soap
 from conformance.contract import CANONICAL_WSDL, Contract, ContractError
 from conformance.suite import runner
+from conformance.suite.catalogue import all_checks
 from conformance.suite.client import Exchange
 from conformance.suite.config import PROFILES, SuiteConfig
 from conformance.suite.outcome import run_check
-from conformance.suite.registry import all_checks
 
 
 def soap_action(contract: Contract, operation: str) -> str:

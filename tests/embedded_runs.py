@@ -6,10 +6,10 @@ from __future__ import annotations
 
 from conformance.contract import CANONICAL_WSDL
 from conformance.suite import runner
+from conformance.suite.catalogue import select
 from conformance.suite.config import PROFILES, SuiteConfig
 from conformance.suite.context import RunContext
 from conformance.suite.outcome import Outcome, run_check
-from conformance.suite.registry import select
 
 
 def run_with(checks: list[str], faults: list[str] | None = None, profile: str = "quick",

@@ -4,9 +4,9 @@
 from __future__ import annotations
 
 from conformance.suite import runner
+from conformance.suite.catalogue import select
 from conformance.suite.config import PROFILES, SuiteConfig
 from conformance.suite.outcome import Outcome, run_check
-from conformance.suite.registry import select
 
 
 def prepare_and_run(endpoint: str, wsdl: str, checks: list[str], seed: int = 1

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from conformance.reference.faults import CATALOGUE
-from conformance.suite.registry import all_checks
+from conformance.suite.catalogue import all_checks
 
 CLI = [sys.executable, "-m", "conformance"]
 ROOT = Path(__file__).resolve().parents[1]

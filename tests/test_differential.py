@@ -19,9 +19,9 @@ from conformance.contract import CANONICAL_WSDL
 from conformance.differential import CHECK_ID, run_differential
 from conformance.differential.normalise import IdMap, differences, normalise
 from conformance.suite import runner
+from conformance.suite.catalogue import select
 from conformance.suite.config import PROFILES, SuiteConfig
 from conformance.suite.outcome import Outcome, run_check
-from conformance.suite.registry import select
 from conformance.suite.results import verdict
 
 ROOT = Path(__file__).resolve().parents[1]

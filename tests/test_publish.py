@@ -23,7 +23,7 @@ from conformance.publish import BADGE_NAME, EARL_NAME, SUMMARY_NAME
 from conformance.publish.badge import badge_bytes
 from conformance.publish.earl import earl_bytes
 from conformance.publish.summary import summary_markdown
-from conformance.suite.registry import all_checks
+from conformance.suite.catalogue import all_checks
 
 ROOT = Path(__file__).resolve().parents[1]
 EARL = rdflib.Namespace("http://www.w3.org/ns/earl#")

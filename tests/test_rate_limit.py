@@ -19,10 +19,10 @@ from waitress.server import create_server
 from conformance.contract import CANONICAL_WSDL
 from conformance.reference import ReferenceTarget
 from conformance.suite import runner
+from conformance.suite.catalogue import select
 from conformance.suite.config import PROFILES, SuiteConfig, transport_config
 from conformance.suite.outcome import PASSED, run_check
 from conformance.suite.ratelimit import retry_after
-from conformance.suite.registry import select
 
 
 class Limiter:

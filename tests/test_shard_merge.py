@@ -14,8 +14,8 @@ from typing import Any
 
 import pytest
 
+from conformance.suite.catalogue import all_checks
 from conformance.suite.ci import parse_shard, shard_checks
-from conformance.suite.registry import all_checks
 
 ROOT = Path(__file__).resolve().parents[1]
 CHECKS = ["AM-STATUS", "AM-SLEVEL", "AM-ERR-SLEVEL"]

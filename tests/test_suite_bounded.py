@@ -23,12 +23,12 @@ from conformance import soap
 from conformance.contract import CANONICAL_WSDL
 from conformance.reference import ReferenceTarget
 from conformance.suite import runner, transport
+from conformance.suite.catalogue import select
 from conformance.suite.client import ClientConfig, http_session
 from conformance.suite.config import PROFILES, SuiteConfig
 from conformance.suite.guard import DEFAULT_MAX_FAILURES
 from conformance.suite.outcome import ERROR, FAILED, SETUP_CHECK, run_check
 from conformance.suite.plugin import execute
-from conformance.suite.registry import select
 from conformance.suite.results import verdict
 
 CLI = [sys.executable, "-m", "conformance"]

@@ -15,11 +15,11 @@ from conformance.contract import CANONICAL_WSDL
 from conformance.reference import ReferenceTarget, TargetConfig
 from conformance.reference.store import FIXTURES_DIR, SEED_FILE
 from conformance.suite import runner
+from conformance.suite.catalogue import select
 from conformance.suite.config import PROFILES, SuiteConfig
 from conformance.suite.needs import skip_reason
 from conformance.suite.outcome import Outcome, run_check
 from conformance.suite.plugin import SuiteState
-from conformance.suite.registry import select
 
 KNOWN_TICKET, KNOWN_ATTACHMENT, KNOWN_TEMPLATE = "987654321", "987654320", "987654321"
 CHECKS = ["AM-ERR-TICKET", "AM-ERR-ATTACHMENT", "AM23-TEMPLATE", "AM-NOTIFY-TRUE",

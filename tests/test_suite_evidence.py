@@ -15,11 +15,11 @@ import pytest
 from conformance.contract import CANONICAL_WSDL
 from conformance.report import render_report
 from conformance.suite import results, runner
+from conformance.suite.catalogue import select
 from conformance.suite.config import PROFILES, SuiteConfig, transport_config
 from conformance.suite.evidence import REDACTED, redact_headers
 from conformance.suite.outcome import Outcome, run_check
 from conformance.suite.plugin import SuiteState, results_document
-from conformance.suite.registry import select
 
 API_KEY, PROXY_PASSWORD = "api-key-3141592653", "proxy-pw-2718281828"
 CHECKS = ["AM-STATUS", "AM23-BCC-HIDDEN"]

@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 
 from conformance.reference.faults import BY_NAME, CATALOGUE
+from conformance.suite.catalogue import all_checks
 from conformance.suite.detection import run_embedded
-from conformance.suite.registry import all_checks
 
 
 @pytest.mark.parametrize("fault", [f.name for f in CATALOGUE])

@@ -31,11 +31,11 @@ from waitress.server import create_server
 from conformance.contract import CANONICAL_WSDL
 from conformance.reference import ReferenceTarget
 from conformance.suite import results, runner
+from conformance.suite.catalogue import select
 from conformance.suite.client import ClientConfig
 from conformance.suite.config import PROFILES, SuiteConfig
 from conformance.suite.outcome import ERROR, PASSED, Outcome, run_check
 from conformance.suite.plugin import SuiteState, results_document
-from conformance.suite.registry import select
 
 TIMEOUT = 1.0
 SECRETS = ("norges bank", "nordmann")

@@ -18,10 +18,10 @@ from waitress.server import create_server
 from conformance.contract import CANONICAL_WSDL
 from conformance.reference import ReferenceTarget
 from conformance.suite import runner
+from conformance.suite.catalogue import select
 from conformance.suite.client import ClientConfig
 from conformance.suite.config import PROFILES, SuiteConfig
 from conformance.suite.outcome import FAILED, SKIPPED, run_check
-from conformance.suite.registry import select
 
 CAP = 64 * 1024
 BOMB = (b'<?xml version="1.0"?><!DOCTYPE d [<!ENTITY a "aaaaaaaaaa">'

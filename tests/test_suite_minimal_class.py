@@ -12,12 +12,12 @@ from lxml import etree
 from conformance.contract import CANONICAL_WSDL
 from conformance.strategies import domain
 from conformance.suite import runner
+from conformance.suite.catalogue import select
 from conformance.suite.checks.errors import _expect_code
 from conformance.suite.config import PROFILES, SuiteConfig
 from conformance.suite.example_class import ClassGuard, example_class
 from conformance.suite.outcome import run_check
 from conformance.suite.plugin import SuiteState
-from conformance.suite.registry import select
 
 
 @pytest.fixture(scope="module")

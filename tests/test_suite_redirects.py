@@ -28,12 +28,12 @@ from waitress.server import create_server
 from conformance.contract import CANONICAL_WSDL, ContractError
 from conformance.reference import ReferenceTarget
 from conformance.suite import results, runner
+from conformance.suite.catalogue import select
 from conformance.suite.client import ClientConfig, http_session
 from conformance.suite.config import PROFILES, SuiteConfig
 from conformance.suite.fetch import WsdlUnusable, fetch_wsdl
 from conformance.suite.outcome import ERROR, PASSED, run_check
 from conformance.suite.plugin import results_document
-from conformance.suite.registry import select
 from conformance.suite.transport import SAME_ORIGIN
 
 MOVED = "/moved"

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from conformance.contract import CANONICAL_WSDL
 from conformance.suite import runner
+from conformance.suite.catalogue import select
 from conformance.suite.config import PROFILES, SuiteConfig
 from conformance.suite.outcome import run_check
-from conformance.suite.registry import select
 
 CHECKS = ["AM-BODY-EXACT", "AM-ERR-SLEVEL", "AM-ROBUST-FAULT"]
 

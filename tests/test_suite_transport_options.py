@@ -36,11 +36,11 @@ from conformance.contract import CANONICAL_WSDL, Contract
 from conformance.reference import ReferenceTarget
 from conformance.suite import client as client_module
 from conformance.suite import results, runner
+from conformance.suite.catalogue import select as select_checks
 from conformance.suite.client import ClientConfig, Recorder, TargetClient, TargetError
 from conformance.suite.config import PROFILES, SuiteConfig
 from conformance.suite.outcome import PASSED, Outcome, run_check
 from conformance.suite.plugin import SuiteState, results_document
-from conformance.suite.registry import select as select_checks
 
 API_KEY = ("X-Api-Key", "secret-key")
 PROXY_USER, PROXY_PASSWORD = "proxyuser", "proxypass"

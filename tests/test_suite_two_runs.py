@@ -15,10 +15,10 @@ import threading
 from conformance.contract import CANONICAL_WSDL
 from conformance.reference import ReferenceTarget
 from conformance.suite import runner
+from conformance.suite.catalogue import select
 from conformance.suite.client import ClientConfig
 from conformance.suite.config import PROFILES, SuiteConfig
 from conformance.suite.outcome import ERROR, PASSED, run_check
-from conformance.suite.registry import select
 
 OBSERVING = ["AM-NOTIFY-FALSE", "AM-NOTIFY-TRUE", "AM-ERR-NO-CHANGE"]
 

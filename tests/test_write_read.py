@@ -9,8 +9,8 @@ from pathlib import Path
 
 from conformance.contract import CANONICAL_WSDL, SCHEMAS_DIR, load_contract
 from conformance.suite import write_read
+from conformance.suite.catalogue import all_checks
 from conformance.suite.context import MESSAGE_FIELDS, TICKET_FIELDS
-from conformance.suite.registry import all_checks
 
 REQUESTED = {"getMessage": MESSAGE_FIELDS, "getTicket": TICKET_FIELDS}
 

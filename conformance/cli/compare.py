@@ -75,7 +75,7 @@ def specs(args: argparse.Namespace) -> list[Any]:
 def compare(args: argparse.Namespace) -> int:
     from conformance.compare import RunPlan, TargetRun, TargetSpecError
     from conformance.compare import compare as run_comparison
-    from conformance.suite.registry import select
+    from conformance.suite.catalogue import select
 
     if args.workers < 1:
         raise CliError("--workers must be at least 1", EXIT_USAGE)

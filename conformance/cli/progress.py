@@ -14,9 +14,9 @@ import threading
 import time
 from typing import IO, Any
 
+from conformance.suite.catalogue import select
 from conformance.suite.config import Profile
 from conformance.suite.outcome import FAILED, Outcome
-from conformance.suite.registry import select
 
 TICK_S = 0.25
 

@@ -24,8 +24,8 @@ def register(subparsers: Any) -> None:
 
 def replay(args: argparse.Namespace) -> int:
     from conformance.suite import results, runner
+    from conformance.suite.catalogue import select
     from conformance.suite.outcome import ERROR, FAILED, run_check
-    from conformance.suite.registry import select
 
     try:
         recorded = results.load(Path(args.results))

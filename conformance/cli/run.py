@@ -345,7 +345,7 @@ def stopped_at_setup(exc: Any, report_dir: Path, verbose: bool) -> None:
 
 
 def select_all() -> list[Any]:
-    from conformance.suite.registry import select
+    from conformance.suite.catalogue import select
 
     return select([])
 

@@ -95,7 +95,7 @@ def _counts(rows: list[dict[str, Any]], name: str) -> dict[str, int]:
 
 
 def _check_order(ids: list[str]) -> list[str]:
-    from conformance.suite.registry import all_checks
+    from conformance.suite.catalogue import all_checks
 
     seen = list(dict.fromkeys(ids))
     rank = {c.id: i for i, c in enumerate(all_checks())}

@@ -140,7 +140,7 @@ def description_of(record: dict[str, Any] | None) -> str:
 
 
 def registry_records() -> list[dict[str, Any]]:
-    from conformance.suite.registry import all_checks
+    from conformance.suite.catalogue import all_checks
 
     return [{"id": c.id, "title": c.title, "clause": c.clause, "level": c.level}
             for c in all_checks()]

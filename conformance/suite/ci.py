@@ -7,8 +7,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from conformance.suite.catalogue import select
 from conformance.suite.config import SuiteConfig
-from conformance.suite.registry import select
 
 SHARD = re.compile(r"\s*(\d+)\s*/\s*(\d+)\s*")
 

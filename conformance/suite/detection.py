@@ -11,9 +11,9 @@ from typing import Any
 from conformance.contract import CANONICAL_WSDL
 from conformance.reference.faults import CATALOGUE, FaultSpec
 from conformance.suite import runner
+from conformance.suite.catalogue import select
 from conformance.suite.config import PROFILES, SuiteConfig
 from conformance.suite.outcome import FAILED, Outcome, run_check
-from conformance.suite.registry import select
 
 
 def run_embedded(faults: list[str], checks: list[str] | None = None, profile: str = "quick",

@@ -15,8 +15,8 @@ from dataclasses import fields
 from typing import Any
 
 from conformance.suite import baseline, results
+from conformance.suite.catalogue import select
 from conformance.suite.outcome import Outcome
-from conformance.suite.registry import select
 
 
 class MergeError(Exception):

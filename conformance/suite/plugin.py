@@ -19,6 +19,7 @@ import pytest
 
 from conformance.contract import CANONICAL_WSDL, ContractError, load_contract
 from conformance.suite import baseline, results
+from conformance.suite.catalogue import select
 from conformance.suite.ci import configure, parse_shard, shard_checks
 from conformance.suite.client import (
     MAX_RESPONSE_BYTES,
@@ -51,7 +52,6 @@ from conformance.suite.outcome import (
     exchange_record,
     run_check,
 )
-from conformance.suite.registry import select
 from conformance.suite.replay_command import replay_command as build_replay_command
 from conformance.suite.replay_command import secret_env
 from conformance.suite.settings import rate_limit_value

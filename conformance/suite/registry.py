@@ -79,22 +79,3 @@ def check(
         return func
 
     return register
-
-
-def all_checks() -> list[Check]:
-    """Every registered check (importing the built-in ones first), in registration order."""
-    import conformance.suite.checks  # noqa: F401  (registers the built-in checks)
-
-    return list(REGISTRY.values())
-
-
-def select(ids: list[str] | None) -> list[Check]:
-    """The checks named by ``ids`` (all when empty); unknown ids raise ``KeyError``."""
-    checks = all_checks()
-    if not ids:
-        return checks
-    known = {c.id: c for c in checks}
-    unknown = [i for i in ids if i not in known]
-    if unknown:
-        raise KeyError(f"unknown check id {', '.join(unknown)}; known: {', '.join(known)}")
-    return [known[i] for i in ids]

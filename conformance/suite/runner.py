@@ -24,6 +24,7 @@ import pytest
 
 from conformance.contract import ContractError, load_contract
 from conformance.suite import test_conformance
+from conformance.suite.catalogue import select
 from conformance.suite.client import (
     ClientConfig,
     Exchange,
@@ -37,7 +38,6 @@ from conformance.suite.context import RunContext
 from conformance.suite.fetch import local_wsdl as fetch_local_wsdl
 from conformance.suite.outcome import SETUP_CHECK, failure_record
 from conformance.suite.plugin import SuiteState
-from conformance.suite.registry import select
 
 EXIT_USAGE, EXIT_UNREACHABLE = 2, 3
 
