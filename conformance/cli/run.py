@@ -288,6 +288,7 @@ def target_for(config: SuiteConfig, args: argparse.Namespace) -> Any:
 
 
 def run(args: argparse.Namespace) -> int:
+    from conformance.orchestrate import run_session
     from conformance.suite import runner
 
     if args.detection and args.endpoint:
@@ -326,7 +327,7 @@ def run(args: argparse.Namespace) -> int:
             print(f"testing {config.endpoint} (profile {config.profile.name}, seed "
                   f"{config.seed}{', faults ' + ','.join(config.faults) if config.faults else ''})",
                   flush=True)
-            code = runner.run_pytest(state, report_dir, quiet=not args.verbose)
+            code = run_session(state, report_dir, quiet=not args.verbose)
     except runner.RunError as exc:
         raise CliError(str(exc), exc.exit_code) from None
     if code not in (0, 1):
@@ -336,10 +337,9 @@ def run(args: argparse.Namespace) -> int:
 
 def stopped_at_setup(exc: Any, report_dir: Path, verbose: bool) -> None:
     """A run that stopped at setup still writes its report (every check "error", not run)."""
-    from conformance.suite import runner
+    from conformance.orchestrate import run_session
 
-    runner.run_pytest(exc.state, report_dir, quiet=not verbose,
-                      extra=[] if verbose else ["--tb=no"])
+    run_session(exc.state, report_dir, quiet=not verbose, extra=[] if verbose else ["--tb=no"])
     print(f"report: {report_dir / 'report.html'} (also results.json, junit.xml): "
           "the run stopped at setup", flush=True)
 

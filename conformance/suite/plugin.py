@@ -348,32 +348,6 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[Any]) -> 
     ]
 
 
-def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
-    state = session.config.stash.get(STATE_KEY, None)
-    path = session.config.getoption("results_json", None)
-    if state is None or state.config is None or not path:
-        return
-    for work in state.at_finish:
-        work()
-    state.target_info.setdefault("results_path", path)
-    differential_phase(state, session.config.getoption("differential", None))
-    data = results_document(state)
-    results.write(data, Path(path), state.redactor)
-    # issue 14: EARL JSON-LD, SVG badge and Markdown summary beside results.json
-    from conformance.publish import write_beside
-
-    write_beside(Path(path), state.redactor.deep(data))
-
-
-def differential_phase(state: SuiteState, option: str | None) -> None:
-    """issue 14: with --differential, one more outcome (AM-REFERENCE-DIFF) after the checks."""
-    mode = state.differential or option
-    if mode and state.context is not None and state.setup_error is None:
-        from conformance.differential import run_differential
-
-        state.outcomes.append(run_differential(state, mode))
-
-
 def results_document(state: SuiteState) -> dict[str, Any]:
     config = state.config
     assert config is not None

@@ -1,6 +1,7 @@
-"""A whole run, as ``conformance run`` does it: start the embedded reference target (and
-the SMTP capture) when no endpoint is given, check the configuration and reach the target
-before anything else, run the pytest suite in-process, and stop what was started.
+"""Before a run's checks: start the embedded reference target (and the SMTP capture) when
+no endpoint is given, check the configuration and reach the target before anything else,
+and stop what was started. The pytest session and what it writes are composed above, in
+``conformance.orchestrate``.
 
 Exceptions of type :class:`RunError` carry the exit code of PRODUCT.md (2 configuration or
 credentials the target refuses, 3 unreachable or stopped answering) and one readable line;
@@ -14,16 +15,11 @@ from __future__ import annotations
 
 import contextlib
 import logging
-import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
-import pytest
-
 from conformance.contract import ContractError, load_contract
-from conformance.suite import test_conformance
 from conformance.suite.catalogue import select
 from conformance.suite.client import (
     ClientConfig,
@@ -47,15 +43,6 @@ class RunError(Exception):
         super().__init__(message)
         self.exit_code = exit_code
         self.state = state  # set once a request was sent: the report must still be written
-
-
-class _Injection:
-    """Hands the prepared state to the plugin (looked up as ``conformance-run``)."""
-
-    __name__ = "conformance-run"
-
-    def __init__(self, state: SuiteState) -> None:
-        self.state = state
 
 
 @dataclass
@@ -162,36 +149,3 @@ def contract_breach(recorder: Recorder) -> Exchange | None:
 def local_wsdl(config: SuiteConfig) -> str:
     """The WSDL for messages (one given as a URL fetched through the suite's session)."""
     return fetch_local_wsdl(config.wsdl, config.client or ClientConfig(config.endpoint))
-
-
-def run_pytest(state: SuiteState, report_dir: Path, quiet: bool = True,
-               extra: list[str] | None = None) -> int:
-    """Run the suite's tests in this process; returns pytest's exit code."""
-    report_dir.mkdir(parents=True, exist_ok=True)
-    results_path = report_dir / "results.json"
-    from conformance.publish import OUTPUT_NAMES  # issue 14: EARL, badge, summary
-
-    for stale in (results_path, report_dir / "junit.xml", report_dir / "report.html",
-                  *(report_dir / name for name in OUTPUT_NAMES)):
-        stale.unlink(missing_ok=True)  # never render an earlier run's results as this one's
-    state.target_info["results_path"] = str(results_path)
-    with tempfile.TemporaryDirectory() as tmp:
-        ini = Path(tmp) / "pytest.ini"
-        ini.write_text("[pytest]\n", encoding="utf-8")
-        args = [
-            str(Path(test_conformance.__file__)), "-c", str(ini), "--rootdir", tmp,
-            "-p", "no:cacheprovider", "-p", "no:randomly",
-            f"--junitxml={report_dir / 'junit.xml'}", "-o", "junit_family=xunit2",
-            "-o", "junit_suite_name=addmessage-conformance",
-            f"--results-json={results_path}",
-            "-qq" if quiet else "-v", "--no-header", "-rN",
-            "-W", "ignore::DeprecationWarning",
-            "-o", "console_output_style=classic",  # no [100%]: progress lines say more
-            "-W", "ignore::pytest.PytestAssertRewriteWarning", *(extra or []),
-        ]
-        code = int(pytest.main(args, plugins=[_Injection(state)]))
-    if results_path.is_file():
-        from conformance.report import render_report
-
-        render_report(results_path, report_dir / "report.html")
-    return code
