@@ -21,7 +21,7 @@ from xmlschema import XMLSchemaValidationError
 from xmlschema.extras.wsdl import Wsdl11Document
 from xmlschema.validators import XsdElement
 
-from conformance import ns
+from conformance import codec, ns
 
 SCHEMAS_DIR = Path(__file__).resolve().parent.parent / "schemas"
 CANONICAL_WSDL = SCHEMAS_DIR / "ticket.wsdl"
@@ -108,10 +108,17 @@ class Contract:
     ) -> dict[str, Any]:
         """Validate and decode a request wrapper element in one pass (``validate=False``
         decodes what it can and ignores errors)."""
+        if validate:
+            fast = self._fast_decode(operation.input_element, element)
+            if fast is not None:
+                return fast
         return _decode(operation.input_element, element, validate)
 
     def decode_output(self, operation: Operation, element: etree._Element) -> dict[str, Any]:
         """Validate and decode a response wrapper element in one pass."""
+        fast = self._fast_decode(operation.output_element, element)
+        if fast is not None:
+            return fast
         return _decode(operation.output_element, element)
 
     def encode_input(self, operation: Operation, data: dict[str, Any]) -> etree._Element:
@@ -124,13 +131,71 @@ class Contract:
     def encode_output(
         self, operation: Operation, data: dict[str, Any], validate: bool = True
     ) -> etree._Element:
+        if validate:
+            fast = self._fast_encode(operation.output_element, data)
+            if fast is not None:
+                return fast
         return _encode(operation.output_element, data, validate)
 
     def is_valid(self, xsd_element: XsdElement, element: etree._Element) -> str | None:
         """None if ``element`` validates against ``xsd_element``, else the first reason."""
+        if self._fast_valid(xsd_element, element):
+            return None
         for error in xsd_element.iter_errors(element):
             return _validation_reason(error)
         return None
+
+    # the fast path (codec.py): lxml validation and compiled plans -----------------------
+    @cached_property
+    def _validator(self) -> codec.Validator | None:
+        try:
+            wsdl_root = etree.parse(_local_source(self.source)).getroot()
+        except (OSError, etree.XMLSyntaxError, codec.Unsupported):
+            wsdl_root = None
+        try:
+            return codec.schema_validator(self.types_schema, wsdl_root)
+        except (OSError, etree.LxmlError, codec.Unsupported):
+            return None
+
+    @cached_property
+    def _plans(self) -> dict[str, codec.Plan]:
+        plans: dict[str, codec.Plan] = {}
+        for op in self.operations.values():
+            for xsd_element in (op.input_element, op.output_element):
+                try:
+                    plans[xsd_element.name] = codec.compile_plan(xsd_element)
+                except codec.Unsupported:
+                    pass
+        return plans
+
+    def _fast_valid(self, xsd_element: XsdElement, element: etree._Element) -> bool:
+        """True only when lxml says ``element`` is a valid ``xsd_element`` (False means
+        "ask xmlschema", which gives the reason)."""
+        validator = self._validator
+        return (validator is not None and element.tag == xsd_element.name
+                and validator.valid(element))
+
+    def _fast_decode(self, xsd_element: XsdElement, element: etree._Element
+                     ) -> dict[str, Any] | None:
+        plan = self._plans.get(xsd_element.name)
+        if plan is None or not self._fast_valid(xsd_element, element):
+            return None
+        try:
+            decoded = plan.decode(element)
+        except (codec.Unsupported, ValueError):
+            return None
+        return decoded if isinstance(decoded, dict) else {}
+
+    def _fast_encode(self, xsd_element: XsdElement, data: dict[str, Any]
+                     ) -> etree._Element | None:
+        plan = self._plans.get(xsd_element.name)
+        if plan is None:
+            return None
+        try:
+            element = plan.build(data, nsmap={None: xsd_element.target_namespace})
+        except (codec.Unsupported, ValueError):
+            return None
+        return element if self._fast_valid(xsd_element, element) else None
 
 
 def _decode(xsd_element: XsdElement, element: etree._Element, validate: bool = True
@@ -166,6 +231,12 @@ def _validation_reason(exc: XMLSchemaValidationError) -> str:
     where = exc.path or ""
     reason = exc.reason or str(exc.message)
     return f"{reason} (at {where})" if where else reason
+
+
+def _local_source(source: str) -> str:
+    if source.startswith(("http://", "https://")):
+        raise codec.Unsupported("remote WSDL")
+    return source.removeprefix("file://")
 
 
 def read_source(source: str | Path, timeout: float = 10.0) -> bytes:
