@@ -18,11 +18,13 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote, urlparse
 
 from lxml import etree
-from xmlschema.validators import XsdElement
+
+if TYPE_CHECKING:
+    from xmlschema.validators import XsdElement
 
 XSD_INTEGER = "{http://www.w3.org/2001/XMLSchema}integer"
 _TRUE, _FALSE = frozenset({"true", "1"}), frozenset({"false", "0"})
@@ -129,6 +131,8 @@ class Plan:
 
 def compile_plan(xsd_element: XsdElement) -> Plan:
     """The plan of an element, or :class:`Unsupported` for a shape left to xmlschema."""
+    from xmlschema.validators import XsdElement
+
     if xsd_element.default is not None or xsd_element.fixed is not None:
         raise Unsupported("default or fixed value")
     if xsd_element.nillable:

@@ -10,18 +10,19 @@ from __future__ import annotations
 
 import functools
 import hashlib
-import urllib.request
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from lxml import etree
-from xmlschema import XMLSchemaValidationError
-from xmlschema.extras.wsdl import Wsdl11Document
-from xmlschema.validators import XsdElement
 
 from conformance import codec, ns
+
+if TYPE_CHECKING:  # xmlschema is imported on first use: `conformance --help` stays quick
+    from xmlschema import XMLSchemaValidationError
+    from xmlschema.extras.wsdl import Wsdl11Document
+    from xmlschema.validators import XsdElement
 
 SCHEMAS_DIR = Path(__file__).resolve().parent.parent / "schemas"
 CANONICAL_WSDL = SCHEMAS_DIR / "ticket.wsdl"
@@ -200,6 +201,8 @@ class Contract:
 
 def _decode(xsd_element: XsdElement, element: etree._Element, validate: bool = True
             ) -> dict[str, Any]:
+    from xmlschema import XMLSchemaValidationError
+
     try:
         if validate:
             decoded = xsd_element.decode(element, strip_namespaces=True)
@@ -213,6 +216,8 @@ def _decode(xsd_element: XsdElement, element: etree._Element, validate: bool = T
 
 def _encode(xsd_element: XsdElement, data: dict[str, Any], validate: bool = True
             ) -> etree._Element:
+    from xmlschema import XMLSchemaValidationError
+
     namespace = xsd_element.target_namespace
     try:
         result = xsd_element.encode(
@@ -241,6 +246,8 @@ def _local_source(source: str) -> str:
 
 def read_source(source: str | Path, timeout: float = 10.0) -> bytes:
     """The bytes of a WSDL given as a path or an http(s)/file URL."""
+    import urllib.request
+
     text = str(source)
     try:
         if text.startswith(("http://", "https://", "file://")):
@@ -273,6 +280,8 @@ def _load_file(path: str, _mtime_ns: int, _size: int) -> Contract:
 
 
 def _load(source: str | Path) -> Contract:
+    from xmlschema.extras.wsdl import Wsdl11Document
+
     raw = read_source(source)
     try:
         document = Wsdl11Document(str(source))
@@ -289,6 +298,8 @@ def _load(source: str | Path) -> Contract:
 
 
 def _soap11_operations(document: Wsdl11Document) -> tuple[str, dict[str, Operation]]:
+    from xmlschema.validators import XsdElement
+
     for qname, binding in document.bindings.items():
         soap_binding = binding.soap_binding
         if soap_binding is None or soap_binding.tag != f"{{{ns.WSDL_SOAP11}}}binding":

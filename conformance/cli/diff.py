@@ -12,12 +12,12 @@ import argparse
 import json
 import textwrap
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from conformance.cli import CliError
-from conformance.contract import ContractError
-from conformance.contractcheck import ContractCheck, check_contract
-from conformance.contractcheck.table import render_table
+
+if TYPE_CHECKING:  # the WSDL tools (zeep, xmlschema) are imported when a diff runs
+    from conformance.contractcheck import ContractCheck
 
 MAX_DETAILS = 10
 
@@ -42,6 +42,9 @@ def register(subparsers: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from conformance.contract import ContractError
+    from conformance.contractcheck import check_contract
+
     try:
         check = check_contract(args.canonical, args.target)
     except ContractError as exc:
@@ -63,6 +66,8 @@ def _write_json(path: Path, data: dict[str, Any]) -> None:
 
 def render(check: ContractCheck) -> str:
     """The terminal report: the differences, then the WS-I results of the target."""
+    from conformance.contractcheck.table import render_table
+
     diff = check.diff
     lines = [f"Contract diff: {diff.canonical_source} -> {diff.target_source}", ""]
     if diff.differences:
@@ -87,6 +92,8 @@ def render(check: ContractCheck) -> str:
 
 def _render_wsi(check: ContractCheck) -> list[str]:
     """Failed assertions as a table with their details; passed ones as a list of ids."""
+    from conformance.contractcheck.table import render_table
+
     failed = [r for r in check.wsi if not r.passed]
     passed = [r.id for r in check.wsi if r.passed]
     lines = [f"WS-I Basic Profile 1.1 on {check.diff.target_source}: "

@@ -10,12 +10,11 @@ import contextlib
 import random
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlparse
 
 from conformance.cli import EXIT_NONCONFORMANT, EXIT_OK, EXIT_UNREACHABLE, CliError
 from conformance.contract import CANONICAL_WSDL
-from conformance.suite.client import ClientConfig
 from conformance.suite.config import (
     DEFAULT_PROFILE,
     ENV_OWNER_ID,
@@ -28,6 +27,9 @@ from conformance.suite.config import (
     from_env,
     transport_config,
 )
+
+if TYPE_CHECKING:  # zeep and requests are imported when a run starts, not for --help
+    from conformance.suite.client import ClientConfig
 
 EXIT_BY_VERDICT = {"conformant": EXIT_OK, "nonconformant": EXIT_NONCONFORMANT,
                    "error": EXIT_UNREACHABLE}

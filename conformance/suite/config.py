@@ -7,8 +7,10 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from conformance.suite.client import ClientConfig
+if TYPE_CHECKING:  # the client (zeep, requests) is imported on first use
+    from conformance.suite.client import ClientConfig
 
 
 @dataclass(frozen=True)
@@ -93,6 +95,8 @@ def transport_config(endpoint: str, *, timeout: float, retries: int, rate_limit:
     for path in (client_cert, client_key, ca_bundle):
         if path and not Path(path).is_file():
             raise ValueError(f"cannot read {path}")
+    from conformance.suite.client import ClientConfig
+
     return ClientConfig(endpoint=endpoint, timeout=timeout, retries=retries,
                         rate_limit=rate_limit, headers=parsed, basic_auth=basic,
                         client_cert=client_cert, client_key=client_key,
