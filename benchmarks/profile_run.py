@@ -65,9 +65,32 @@ def main() -> None:
     calls = collections.Counter((e.operation, e.role) for e in recorded)
     print("calls by operation/role: " + ", ".join(
         f"{op}/{role} {n}" for (op, role), n in calls.most_common()))
+    stats = pstats.Stats(profiler)
+    print("own time by package (share of the profiled wall time):")
+    for name, seconds in by_package(stats).most_common(12):
+        print(f"  {name:28} {seconds:6.2f} s  {seconds / wall:5.1%}")
     out = io.StringIO()
-    pstats.Stats(profiler, stream=out).sort_stats(args.sort).print_stats(args.top)
+    stats.stream = out  # type: ignore[attr-defined]
+    stats.sort_stats(args.sort).print_stats(args.top)
     print(out.getvalue())
+
+
+def by_package(stats: pstats.Stats) -> collections.Counter[str]:
+    """Own (not cumulative) time summed by top-level package, socket waits apart."""
+    totals: collections.Counter[str] = collections.Counter()
+    for (filename, _line, function), row in stats.stats.items():  # type: ignore[attr-defined]
+        own = row[2]
+        if "site-packages/" in filename:
+            name = filename.split("site-packages/", 1)[1].split("/", 1)[0]
+        elif "/conformance/" in filename:
+            name = "conformance." + filename.split("/conformance/", 1)[1].split("/", 1)[0]
+        elif filename == "~":
+            name = ("socket waits" if any(w in function for w in ("recv", "sendall", "acquire"))
+                    else "builtins")
+        else:
+            name = "stdlib"
+        totals[name.removesuffix(".py")] += own
+    return totals
 
 
 if __name__ == "__main__":

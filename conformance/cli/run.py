@@ -77,6 +77,9 @@ def register(subparsers: Any) -> None:
                         help="embedded target only: also run the fault catalogue and put the "
                              "detection score in the results (about a minute more)")
     parser.add_argument("--verbose", "-v", action="store_true", help="pytest's own output")
+    parser.add_argument("--workers", type=int, default=1, metavar="N",
+                        help="run the checks on N threads against the target, each with its "
+                             "own sessions and tickets; the results keep the serial order")
     parser.set_defaults(handler=run)
 
 
@@ -152,6 +155,9 @@ def run(args: argparse.Namespace) -> int:
         raise CliError("--detection applies to the embedded target only (it restarts the "
                        "reference target with each fault)")
     config = suite_config(args, args.seed, args.profile, list(args.check))
+    if args.workers < 1:
+        raise CliError(f"--workers {args.workers}: give 1 or more")
+    config.workers = args.workers
     report_dir = Path(args.report_dir)
     try:
         with target_for(config, args) as capture:

@@ -33,6 +33,7 @@ class TargetConfig:
     threads: int = 8
     session_ttl: float = 1800.0
     max_request_bytes: int = DEFAULT_MAX_REQUEST_BYTES
+    latency_ms: float = 0.0  # delay before every SOAP answer (reference/latency.py)
 
 
 class ReferenceTarget:
@@ -47,8 +48,13 @@ class ReferenceTarget:
                                      session_ttl=self.config.session_ttl)
         self.app = ReferenceApp(self.service, contract or load_contract(),
                                 max_request_bytes=self.config.max_request_bytes)
+        served: Any = self.app
+        if self.config.latency_ms > 0:
+            from conformance.reference.latency import Latency
+
+            served = Latency(self.app, self.config.latency_ms)
         self.server: Any = create_server(
-            self.app, host=self.config.host, port=self.config.port,
+            served, host=self.config.host, port=self.config.port,
             threads=self.config.threads, ident="conformance-reference",
             max_request_body_size=self.config.max_request_bytes + 1024 * 1024,
             clear_untrusted_proxy_headers=True)

@@ -60,6 +60,7 @@ class SuiteConfig:
     reply_template: str = "1"
     embedded: bool = False
     faults: list[str] = field(default_factory=list)
+    workers: int = 1  # threads running checks in parallel (suite/workers.py)
 
     def secrets(self) -> list[str]:
         """Values never to be written anywhere."""

@@ -98,6 +98,7 @@ class RunContext:
         self.agent_key = ""
         self.owner_key = ""
         self.notification_key = ""
+        self.notification_hub: Any = None  # set by suite/workers.py for parallel runs
 
     # set-up ------------------------------------------------------------------------------
     def setup(self) -> None:
@@ -227,6 +228,12 @@ class RunContext:
 
     def owner_notifications(self) -> list[dict[str, Any]]:
         """What the owner was notified of since the last look."""
+        if self.notification_hub is not None:  # --workers: one subscription for all
+            return list(self.notification_hub.take(self))
+        return self.fetch_owner_notifications()
+
+    def fetch_owner_notifications(self) -> list[dict[str, Any]]:
+        """The owner's notifications since the last read of the subscription."""
         reply = self.expect_ok(self.client.call(
             "getUserNotifications", sessionKey=self.owner_key,
             notificationKey=self.notification_key), "getUserNotifications")

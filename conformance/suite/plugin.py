@@ -64,6 +64,9 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     add("--ticket-category", default="1", help="categoryId for the suite's tickets")
     add("--reply-template", default="1", help="replyTemplateId for template checks")
     add("--results-json", metavar="PATH", help="write results.json there")
+    add("--workers", type=int, default=1, metavar="N",
+        help="run the checks on N threads against the target, each with its own sessions "
+             "and tickets; results in the order of a serial run")
 
 
 @dataclass
@@ -82,6 +85,7 @@ class SuiteState:
         timespec="seconds"))
     replay_base: str = "conformance replay"
     detection: dict[str, Any] | None = None  # the fault catalogue's score, when asked
+    parallel: dict[str, Outcome] | None = None  # --workers: every check's outcome
 
 
 STATE_KEY = pytest.StashKey[SuiteState]()
@@ -133,7 +137,8 @@ def config_from_options(opts: pytest.Config) -> SuiteConfig:
         profile=PROFILES[get("profile")],
         seed=get("seed") if get("seed") is not None else random.randrange(2**31),
         checks=list(get("check")), client=client_config(opts, endpoint),
-        category=get("ticket_category"), reply_template=get("reply_template"))
+        category=get("ticket_category"), reply_template=get("reply_template"),
+        workers=get("workers"))
 
 
 def client_config(opts: pytest.Config, endpoint: str) -> ClientConfig:
@@ -188,6 +193,10 @@ def replay_command(state: SuiteState, check_id: str) -> str:
 
 def execute(state: SuiteState, check_id: str) -> Outcome:
     """Run one check in this session and keep its outcome."""
+    if state.config is not None and state.config.workers > 1 and state.setup_error is None:
+        outcome = parallel_outcome(state, check_id)
+        state.outcomes.append(outcome)
+        return outcome
     check = select([check_id])[0]
     outcome = run_check(state.context if state.setup_error is None else None, check,
                         state.setup_error, replay_command(state, check_id))
@@ -195,6 +204,20 @@ def execute(state: SuiteState, check_id: str) -> Outcome:
         state.redactor.add(*state.context.session_keys)
     state.outcomes.append(outcome)
     return outcome
+
+
+def parallel_outcome(state: SuiteState, check_id: str) -> Outcome:
+    """--workers: the first test runs every selected check on the workers; each test then
+    reports its check's outcome, in the serial order."""
+    if state.parallel is None:
+        from conformance.suite.workers import run_parallel
+
+        assert state.config is not None and state.context is not None
+        state.parallel = run_parallel(state.context, select(state.config.checks),
+                                      state.config.workers,
+                                      lambda cid: replay_command(state, cid))
+        state.redactor.add(*state.context.session_keys)
+    return state.parallel[check_id]
 
 
 @pytest.hookimpl(hookwrapper=True)
