@@ -18,13 +18,14 @@ from typing import TYPE_CHECKING, Any
 from lxml import etree
 
 from conformance import codec, ns
+from conformance.resources import data_dir
 
 if TYPE_CHECKING:  # xmlschema is imported on first use: `conformance --help` stays quick
     from xmlschema import XMLSchemaValidationError
     from xmlschema.extras.wsdl import Wsdl11Document
     from xmlschema.validators import XsdElement
 
-SCHEMAS_DIR = Path(__file__).resolve().parent.parent / "schemas"
+SCHEMAS_DIR = data_dir("schemas")
 CANONICAL_WSDL = SCHEMAS_DIR / "ticket.wsdl"
 CANONICAL_XSD = SCHEMAS_DIR / "ticket.xsd"
 

@@ -112,6 +112,7 @@ def test_detection_score_is_in_the_results(tmp_path: Path) -> None:
     missed = [f for f in detection["faults"] if not f["caught"]]
     assert detection["caught"] == detection["total"] and not missed, missed
     assert f"caught {detection['total']} of {detection['total']} known faults" in result.stdout
+    assert "Warning" not in result.stdout + result.stderr  # `make run` prints no warnings
 
 
 def test_detection_needs_the_embedded_target(tmp_path: Path) -> None:

@@ -604,7 +604,7 @@ def test_cli_usage_errors_exit_2_with_one_line(
 ) -> None:
     canonical = str(CANONICAL_WSDL)
     special = {
-        "missing.wsdl": [canonical],
+        "missing.wsdl": [],  # no WSDL at all (one alone is compared with the canonical)
         "pyproject.toml": [canonical, str(Path(__file__).parent.parent / "pyproject.toml")],
         "unreachable": [canonical, f"http://127.0.0.1:{_free_port()}/service/ticket?wsdl"],
         "unusable": [canonical, str(write_contract(

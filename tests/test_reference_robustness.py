@@ -25,7 +25,6 @@ from lxml import etree
 from conformance import ns, soap
 
 MAX_REQUEST_BYTES = 8 * 1024
-SOAP12_ENV = "http://www.w3.org/2003/05/soap-envelope"
 ENV = f"{{{ns.SOAP11_ENV}}}"
 
 
@@ -102,8 +101,7 @@ CASES: dict[str, Case] = {
     "empty-body": Case(lambda k: b"", AM, "empty"),
     "whitespace-body": Case(lambda k: b" \r\n ", AM, "malformed xml"),
     "non-envelope-root": Case(bare, AM, "not a soap 1.1 envelope"),
-    "soap12-envelope": Case(lambda k: envelope(add_message(k), soap_ns=SOAP12_ENV), AM,
-                            "not a soap 1.1 envelope"),
+    # a SOAP 1.2 envelope gets VersionMismatch: test_reference_sturdy.py
     "empty-soap-body": Case(lambda k: envelope(""), AM, "exactly one element"),
     "two-operations-in-body": Case(lambda k: envelope(add_message(k) * 2), AM,
                                    "exactly one element"),
@@ -194,17 +192,25 @@ def test_oversized_chunked_request_is_refused(small_target) -> None:
     key = login(small_target)
     before = message_count(small_target, key)
     body = envelope(add_message(key, "x" * MAX_REQUEST_BYTES))
-    connection = http.client.HTTPConnection("127.0.0.1", small_target.server.effective_port,
-                                            timeout=30)
-    try:
-        connection.request("POST", urlsplit(small_target.endpoint).path,
-                           body=iter([body[:100], body[100:]]), encode_chunked=True,
-                           headers={"Content-Type": "text/xml; charset=utf-8",
-                                    "SOAPAction": action("addMessage")})
-        reply = connection.getresponse()
-        response = Response(reply.status, reply.headers, reply.read())
-    finally:
-        connection.close()
+    response = None
+    # The target may answer and close while a loaded client is still sending the rest of
+    # the body (a reset on our side): the Fault must then come on a later attempt.
+    for _attempt in range(5):
+        connection = http.client.HTTPConnection(
+            "127.0.0.1", small_target.server.effective_port, timeout=30)
+        try:
+            connection.request("POST", urlsplit(small_target.endpoint).path,
+                               body=iter([body[:100], body[100:]]), encode_chunked=True,
+                               headers={"Content-Type": "text/xml; charset=utf-8",
+                                        "SOAPAction": action("addMessage")})
+            reply = connection.getresponse()
+            response = Response(reply.status, reply.headers, reply.read())
+            break
+        except (ConnectionResetError, BrokenPipeError):
+            continue
+        finally:
+            connection.close()
+    assert response is not None, "every attempt was reset before the answer"
     assert "too large" in assert_client_fault(response)
     assert message_count(small_target, key) == before
 

@@ -199,8 +199,10 @@ def test_no_secret_in_any_output(runs: dict[str, Run]) -> None:
     the suite records on purpose) may look like keys."""
     for run in runs.values():
         texts = {"log": run.log}
-        for path in run.dir.iterdir():
-            texts[path.name] = path.read_text(encoding="utf-8")
+        for path in run.dir.rglob("*"):  # the example database's files too
+            if path.is_file():
+                texts[str(path.relative_to(run.dir))] = path.read_bytes().decode(
+                    "utf-8", "replace")
         page_text = texts["report.html"]
         texts["report.html (unescaped)"] = html.unescape(page_text)
         for row in rows(lxml.html.fromstring(page_text.encode())):

@@ -232,8 +232,9 @@ def test_hostile_answer_is_a_check_error(hostile: Callable[[str, str], str], tmp
                                          kind: str, operation: str, check: str,
                                          reason: str) -> None:
     # (not ``check_id``: the suite's pytest plugin parametrizes every test that has one)
-    # AM-STATUS runs after the hostile check: the run (and a reset connection pool) goes on.
-    control = ["AM-STATUS"] if kind == "reset" else []
+    # AM-ERR-SLEVEL (which never reads getMessage) runs after the hostile check: the run
+    # (and a reset connection pool) goes on.
+    control = ["AM-ERR-SLEVEL"] if kind == "reset" else []
     state, outcomes = run_checks(hostile(kind, operation), [check, *control])
     outcome = outcomes[check]
     assert outcome.status == ERROR, outcome
@@ -255,13 +256,13 @@ def test_cli_run_against_non_soap_target(hostile: Callable[[str, str], str],
                                          tmp_path: Path) -> None:
     """``conformance run`` end to end: exit code 3 (verdict error), every report written,
     the unaffected check passed, and no password anywhere. HTML answers getMessage, which
-    AM3-HTML reads back and AM-STATUS never calls (AM-STATUS sends addMessage3 too)."""
+    AM3-HTML reads back and AM-ERR-SLEVEL never calls (it sends addMessage3 too)."""
     endpoint = hostile("html", "getMessage")
     report_dir = tmp_path / "reports"
     done = subprocess.run(
         [sys.executable, "-m", "conformance", "run", "--endpoint", endpoint, *CREDENTIALS,
          "--profile", "quick", "--seed", "1", "--timeout", str(TIMEOUT), "--check",
-         "AM3-HTML", "--check", "AM-STATUS", "--report-dir", str(report_dir)],
+         "AM3-HTML", "--check", "AM-ERR-SLEVEL", "--report-dir", str(report_dir)],
         capture_output=True, text=True, timeout=120, cwd=tmp_path)
     assert done.returncode == 3, (done.stdout, done.stderr)
     assert "verdict: error" in done.stdout
@@ -271,7 +272,7 @@ def test_cli_run_against_non_soap_target(hostile: Callable[[str, str], str],
     assert checks["AM3-HTML"]["status"] == ERROR
     assert "getMessage: the target answered HTTP 200 with no usable SOAP envelope" in (
         checks["AM3-HTML"]["reason"])
-    assert checks["AM-STATUS"]["status"] == PASSED
+    assert checks["AM-ERR-SLEVEL"]["status"] == PASSED
     outputs = {name: (report_dir / name).read_text(encoding="utf-8")
                for name in ("results.json", "junit.xml", "report.html")}
     outputs.update(stdout=done.stdout, stderr=done.stderr)

@@ -4,7 +4,9 @@ Each sub-command lives in its own module of this package and exposes
 ``register(subparsers)``, which adds its parser and sets ``handler`` to a function
 ``(args) -> int``. Expected failures are raised as :class:`CliError` and printed as one
 readable line with their exit code (2 usage/configuration, 3 target unreachable/aborted);
-never a traceback.
+never a traceback. Anything else is an internal error of the suite: its traceback goes to a
+log file (``<report-dir>/conformance.log`` for a run, a temporary file otherwise), one line
+names that file, and the exit code is 4.
 """
 
 from __future__ import annotations
@@ -12,14 +14,22 @@ from __future__ import annotations
 import argparse
 import importlib
 import sys
+import tempfile
+import traceback
 from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
 
 EXIT_OK = 0
 EXIT_NONCONFORMANT = 1
 EXIT_USAGE = 2
 EXIT_UNREACHABLE = 3
+EXIT_INTERNAL = 4
 
-COMMANDS = ("run", "serve", "faults", "replay", "validate", "diff", "report")
+INTERNAL_LOG: Path | None = None  # where an internal error's traceback goes (set by `run`)
+
+COMMANDS = ("run", "serve", "faults", "replay", "validate", "diff", "report", "merge",
+            "baseline", "earl", "badge", "summary", "compare", "history")
 
 
 class CliError(Exception):
@@ -31,12 +41,20 @@ class CliError(Exception):
 
 
 class _Parser(argparse.ArgumentParser):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        from conformance.cli.help import Formatter
+
+        kwargs.setdefault("formatter_class", Formatter)  # defaults shown, texts whole
+        super().__init__(*args, **kwargs)
+
     def error(self, message: str) -> None:  # type: ignore[override]
         raise CliError(f"{self.prog}: {message}", EXIT_USAGE)
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="conformance", description=__doc__.splitlines()[0])
+    from conformance.cli.help import summary
+
+    parser = _Parser(prog="conformance", description=summary(__doc__))
     subparsers = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
     for name in COMMANDS:
         try:
@@ -62,6 +80,30 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:  # output piped into `head` and the like
         sys.stderr.close()
         return EXIT_OK
+    except Exception:  # a defect of the suite: the traceback to a file, one line to the user
+        path = internal_error_log()
+        print(f"conformance: internal error of the suite ({sys.exc_info()[0].__name__}); "
+              f"the traceback is in {path}", file=sys.stderr)
+        return EXIT_INTERNAL
+
+
+def internal_error_log() -> Path:
+    """Write the current exception's traceback to the log file; its path."""
+    text = traceback.format_exc()
+    for path in (INTERNAL_LOG, None):
+        try:
+            if path is None:
+                handle, name = tempfile.mkstemp(prefix="conformance-", suffix=".log")
+                path = Path(name)
+                with open(handle, "a", encoding="utf-8") as stream:
+                    stream.write(text)
+            else:
+                with path.open("a", encoding="utf-8") as stream:
+                    stream.write(text)
+            return path
+        except OSError:
+            continue
+    return Path("(no writable place for the log)")
 
 
 if __name__ == "__main__":

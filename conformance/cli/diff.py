@@ -1,4 +1,5 @@
-"""``conformance diff CANONICAL TARGET``: compare a target's WSDL with the canonical one.
+"""``conformance diff [CANONICAL] TARGET``: compare a target's WSDL with the canonical one
+(without CANONICAL: the canonical contract shipped with the suite).
 
 Prints the differences (breaking or compatible) and the WS-I Basic Profile 1.1 results of
 TARGET as tables; ``--json PATH`` writes the same as JSON. Exit code 0 without a breaking
@@ -15,6 +16,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from conformance.cli import CliError
+from conformance.cli.help import summary
+from conformance.contract import CANONICAL_WSDL, ContractError
 
 if TYPE_CHECKING:  # the WSDL tools (zeep, xmlschema) are imported when a diff runs
     from conformance.contractcheck import ContractCheck
@@ -26,12 +29,13 @@ def register(subparsers: Any) -> None:
     parser = subparsers.add_parser(
         "diff",
         help="compare a target's WSDL with the canonical contract, and check it with WS-I BP 1.1",
-        description=__doc__.splitlines()[0],
+        description=summary(__doc__),
     )
-    parser.add_argument("canonical", metavar="CANONICAL", help="canonical WSDL (path or URL)")
-    parser.add_argument(
-        "target", metavar="TARGET", help="target WSDL (path or URL, e.g. <endpoint>?wsdl)"
-    )
+    parser.add_argument("canonical", nargs="?", metavar="CANONICAL",
+                        help="the canonical WSDL, a path or URL (default: the contract "
+                             "shipped with the suite)")
+    parser.add_argument("target", metavar="TARGET",
+                        help="the target's WSDL, a path or URL (e.g. <endpoint>?wsdl)")
     parser.add_argument("--json", metavar="PATH", type=Path, help="also write the report as JSON")
     parser.add_argument(
         "--strict-wsi",
@@ -42,11 +46,11 @@ def register(subparsers: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from conformance.contract import ContractError
     from conformance.contractcheck import check_contract
 
+    canonical, target = args.canonical or str(CANONICAL_WSDL), args.target
     try:
-        check = check_contract(args.canonical, args.target)
+        check = check_contract(canonical, target)
     except ContractError as exc:
         raise CliError(str(exc)) from None
     if args.json is not None:

@@ -7,11 +7,12 @@ import argparse
 from typing import Any
 
 from conformance.cli import EXIT_OK
+from conformance.cli.help import summary
 
 
 def register(subparsers: Any) -> None:
     parser = subparsers.add_parser("faults", help="list the reference target's faults",
-                                   description=__doc__.splitlines()[0])
+                                   description=summary(__doc__))
     parser.add_argument("--verbose", "-v", action="store_true", help="add descriptions")
     parser.add_argument("--score", action="store_true",
                         help="run each fault against the suite (quick profile) and print "

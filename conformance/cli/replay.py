@@ -9,12 +9,13 @@ from pathlib import Path
 from typing import Any
 
 from conformance.cli import EXIT_NONCONFORMANT, EXIT_OK, EXIT_UNREACHABLE, CliError
+from conformance.cli.help import summary
 from conformance.cli.run import add_target_options, suite_config, target_for
 
 
 def register(subparsers: Any) -> None:
     parser = subparsers.add_parser("replay", help="re-run a check's minimal failing example",
-                                   description=__doc__.splitlines()[0])
+                                   description=summary(__doc__))
     parser.add_argument("results", help="results.json of an earlier run")
     parser.add_argument("--check", required=True, metavar="ID", help="the failed check")
     add_target_options(parser)
@@ -41,6 +42,8 @@ def replay(args: argparse.Namespace) -> int:
         args.fault = list(target.get("faults") or [])
     config = suite_config(args, recorded.get("seed"), recorded.get("profile", "quick"),
                           [args.check])
+    if config.max_body_bytes is None:  # the limit the run declared (--max-body-bytes)
+        config.max_body_bytes = target.get("max_body_bytes")
     check = select([args.check])[0]
     example = failure.get("example")
     try:
@@ -49,6 +52,7 @@ def replay(args: argparse.Namespace) -> int:
             if example is not None and "steps" not in example:
                 state.context.replay_example = example  # type: ignore[union-attr]
             outcome = run_check(state.context, check, None, "")
+            state.context.teardown()  # type: ignore[union-attr]  # log out its sessions
     except runner.RunError as exc:
         raise CliError(str(exc), exc.exit_code) from None
     where = config.endpoint

@@ -11,11 +11,12 @@ from pathlib import Path
 from typing import Any
 
 from conformance.cli import EXIT_OK, EXIT_USAGE, CliError
+from conformance.cli.help import summary
 
 
 def register(subparsers: Any) -> None:
     parser = subparsers.add_parser("report", help="render report.html from a results.json",
-                                   description=__doc__.splitlines()[0])
+                                   description=summary(__doc__))
     parser.add_argument("results", help="results.json of a run")
     parser.add_argument("--output", "-o", metavar="PATH",
                         help="where to write the page (default: report.html beside RESULTS)")

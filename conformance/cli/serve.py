@@ -13,21 +13,27 @@ import sys
 from typing import Any
 
 from conformance.cli import EXIT_OK, EXIT_USAGE, CliError
+from conformance.cli.help import summary
 from conformance.reference.faults import UnknownFault
 
 
 def register(subparsers: Any) -> None:
     parser = subparsers.add_parser("serve", help="serve the reference target",
-                                   description=__doc__.splitlines()[0])
-    parser.add_argument("--host", default="127.0.0.1", help="interface (default 127.0.0.1)")
-    parser.add_argument("--port", type=int, default=8080, help="port; 0 picks a free one")
-    parser.add_argument("--db", help="SQLite file (default: in memory for this process)")
+                                   description=summary(__doc__))
+    parser.add_argument("--host", default="127.0.0.1",
+                        help="the interface to listen on (0.0.0.0: every interface)")
+    parser.add_argument("--port", type=int, default=8080, help="the port; 0 picks a free one")
+    parser.add_argument("--db", metavar="PATH",
+                        help="SQLite file that keeps the target's state between starts "
+                             "(default: in memory, fresh seed data each start)")
     parser.add_argument("--smtp", metavar="HOST:PORT",
-                        help="send mail there (default: keep it in the database and log it)")
+                        help="send the mail of addMessage2/3 there (default: keep it in the "
+                             "database and log it)")
     parser.add_argument("--fault", action="append", default=[], metavar="NAME",
-                        help="switch on an implementation fault (repeatable); see "
-                             "`conformance faults`")
-    parser.add_argument("--quiet", action="store_true", help="log warnings only")
+                        help="switch on an implementation fault (repeatable; see "
+                             "`conformance faults`)")
+    parser.add_argument("--quiet", action="store_true",
+                        help="log warnings only, not every call")
     parser.add_argument("--latency", type=float, default=0.0, metavar="MS",
                         help="answer every SOAP call MS milliseconds late (a stand-in for a "
                              "remote target)")

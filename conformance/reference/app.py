@@ -20,6 +20,7 @@ from lxml import etree
 
 from conformance import ns, soap
 from conformance.contract import CANONICAL_XSD, BodyInvalid, Contract, Operation
+from conformance.reference import limits
 from conformance.reference.service import TicketService
 
 log = logging.getLogger("conformance.reference")
@@ -101,6 +102,7 @@ class ReferenceApp:
 
     # POST: a SOAP call -------------------------------------------------------------------
     def post(self, environ: dict[str, Any]) -> tuple[str, bytes, str]:
+        data = b""
         try:
             data = self.read_body(environ)
             child = soap.parse_envelope(data)
@@ -109,6 +111,9 @@ class ReferenceApp:
             operation = self.operation_for(child, environ.get("HTTP_SOAPACTION"))
             return self.call(operation, child)
         except (ClientFault, soap.SoapError) as exc:
+            if isinstance(exc, soap.SoapError) and limits.version_mismatch(data):
+                return self.fault(limits.FAULT_VERSION_MISMATCH,
+                                  limits.version_mismatch_reason(data), "refused")
             return self.fault(soap.FAULT_CLIENT, str(exc), "refused")
         except Exception:  # a bug of the target: answer, log, keep serving
             log.exception("internal error")
@@ -172,6 +177,7 @@ class ReferenceApp:
         return soap.envelope_bytes(element)
 
     def fault(self, code: str, reason: str, label: str) -> tuple[str, bytes, str]:
+        reason = limits.public_reason(reason)  # never the parser's internals
         body = soap.fault_bytes(soap.Fault(code, reason))
         return "500 Internal Server Error", body, f"{label}: {reason[:120]}"
 

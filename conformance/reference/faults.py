@@ -89,6 +89,19 @@ CATALOGUE: tuple[FaultSpec, ...] = (
               ("AM-DIFFERENTIAL",)),
     FaultSpec("wsdl-missing-operation", "the WSDL served at ?wsdl lacks getReplyTemplate",
               ("AM-WSDL",)),
+    FaultSpec("attachment-type-generic", "getAttachment answers every attachment's content "
+              "type as application/octet-stream (getMessage lists the right one)",
+              ("AM-ATTACHMENT-META",)),
+    FaultSpec("body-cut-at-byte-limit", "bodies and HTML bodies are stored in 4000-byte "
+              "columns: longer ones are cut silently (a split character dropped)",
+              ("AM-BODY-LIMITS",)),
+    FaultSpec("body-limit-undeclared", "bodies over 8000 UTF-8 bytes are refused with "
+              "errorCode 7, a limit the suite is not told of (declared with "
+              "--max-body-bytes 8000 it is allowed)", ("AM-BODY-LIMITS",)),
+    FaultSpec("internal-notify-external", "an internal message (sLevel 1) sent with "
+              "sendNotification true is stored as external (sLevel 2)", ("AM-SLEVEL",)),
+    FaultSpec("title-trimmed", "newTicket and setTicket store the title trimmed of "
+              "surrounding whitespace", ("AM-ROUNDTRIP",)),
     FaultSpec("settitle-reopens", "setTicket of the title also sets the status to open",
               ("AM-STATEFUL",)),
 )

@@ -16,9 +16,15 @@ from waitress.server import create_server
 from conformance.contract import Contract, load_contract
 from conformance.reference.app import DEFAULT_MAX_REQUEST_BYTES, DEFAULT_PATH, ReferenceApp
 from conformance.reference.faults import validate_faults
+from conformance.reference.limits import (
+    CHANNEL_TIMEOUT,
+    CLEANUP_INTERVAL,
+    CONNECTION_LIMIT,
+    SoapChannel,
+)
 from conformance.reference.mail import Mailer
 from conformance.reference.service import TicketService
-from conformance.reference.store import Store
+from conformance.reference.store import SEED_FILE, Store
 
 log = logging.getLogger("conformance.reference")
 
@@ -34,6 +40,9 @@ class TargetConfig:
     session_ttl: float = 1800.0
     max_request_bytes: int = DEFAULT_MAX_REQUEST_BYTES
     latency_ms: float = 0.0  # delay before every SOAP answer (reference/latency.py)
+    seed: str | Path | None = None  # seed data (default: fixtures/seed.json)
+    connection_limit: int = CONNECTION_LIMIT  # idle clients must not block a new caller
+    channel_timeout: int = CHANNEL_TIMEOUT  # seconds before an idle connection is closed
 
 
 class ReferenceTarget:
@@ -43,7 +52,7 @@ class ReferenceTarget:
                  contract: Contract | None = None) -> None:
         self.config = config or TargetConfig()
         faults = validate_faults(self.config.faults)
-        self.store = Store(self.config.db)
+        self.store = Store(self.config.db, Path(self.config.seed or SEED_FILE))
         self.service = TicketService(self.store, Mailer(self.config.smtp), faults,
                                      session_ttl=self.config.session_ttl)
         self.app = ReferenceApp(self.service, contract or load_contract(),
@@ -56,8 +65,11 @@ class ReferenceTarget:
         self.server: Any = create_server(
             served, host=self.config.host, port=self.config.port,
             threads=self.config.threads, ident="conformance-reference",
-            max_request_body_size=self.config.max_request_bytes + 1024 * 1024,
+            max_request_body_size=self.config.max_request_bytes,
+            connection_limit=self.config.connection_limit,
+            channel_timeout=self.config.channel_timeout, cleanup_interval=CLEANUP_INTERVAL,
             clear_untrusted_proxy_headers=True)
+        self.server.channel_class = SoapChannel  # a body over the limit: a SOAP Fault
         self._thread: threading.Thread | None = None
         self._closed = False
 

@@ -221,7 +221,7 @@ class TicketService:
         ticket_id = self.store.run(
             "INSERT INTO tickets (title, status, category, priority, owner, cust_id, slevel,"
             " created_at, last_changed) VALUES (?, 'open', ?, ?, ?, ?, ?, ?, ?)",
-            text(req, "title"), category, priority, owner,
+            self.stored_title(text(req, "title")), category, priority, owner,
             customers[0] if customers else None, slevel, stamp, stamp)
         for pos, cust in enumerate(customers):
             self.store.run("INSERT INTO ticket_customers VALUES (?, ?, ?)", ticket_id, cust, pos)
@@ -288,7 +288,7 @@ class TicketService:
             self.store.run("UPDATE tickets SET status = ?, closed_at = ? WHERE id = ?",
                            status, closed_at, tid)
         elif field == "ticket.title":
-            self.store.run(update.format("title"), value, tid)
+            self.store.run(update.format("title"), self.stored_title(value), tid)
             if self.fault("settitle-reopens"):
                 self.store.run(update.format("status"), "open", tid)
         elif field == "ticket.category":
@@ -309,6 +309,9 @@ class TicketService:
             self.set_extra(tid, field, value)
         else:
             raise ServiceError(INVALID_FIELD)
+
+    def stored_title(self, title: str) -> str:
+        return title.strip() if self.fault("title-trimmed") else title
 
     def set_customer(self, tid: int, value: str) -> None:
         if value == "-1":
@@ -347,7 +350,10 @@ class TicketService:
         data = bytes(row["data"])
         if self.fault("attachment-bytes-altered"):
             data = data.replace(b"\r\n", b"\n")
-        return {"attachmentName": row["name"], "contentType": row["content_type"],
+        content_type = row["content_type"]
+        if self.fault("attachment-type-generic"):
+            content_type = "application/octet-stream"
+        return {"attachmentName": row["name"], "contentType": content_type,
                 "data": base64.b64encode(data).decode("ascii")}
 
     # messages ----------------------------------------------------------------------------
@@ -380,10 +386,16 @@ class TicketService:
         slevel = self.check_slevel(text(req, "sLevel"))
         attachment_ids = self.linkable_attachments(items(req, "attachmentIds"))
         body, html_body, template = self.compose(req, variant)
+        if self.fault("body-limit-undeclared") and max(
+                len(text(req, k).encode()) for k in ("messageBody", "htmlMessageBody")) > 8000:
+            raise ServiceError(CUSTOM_ERROR)
         if self.fault("illegal-address-error") and variant > 1:
             given = [str(a) for k in ("To", "Cc", "Bcc") for a in items(req, k)]
             if Recipients.legal(given, [], []).to != given:
                 raise ServiceError(CUSTOM_ERROR)
+        if (self.fault("internal-notify-external") and slevel == "1"
+                and req.get("sendNotification")):
+            slevel = "2"
         message_id = self.store_message(ticket["id"], body, html_body, slevel, user)
         self.link_attachments(message_id, attachment_ids, req)
         self.touch_ticket(ticket, variant, bool(attachment_ids))
@@ -456,6 +468,9 @@ class TicketService:
             slevel = "1"
         if self.fault("html-body-dropped"):
             html_body = ""
+        if self.fault("body-cut-at-byte-limit"):
+            body, html_body = (v.encode()[:4000].decode(errors="ignore")
+                               for v in (body, html_body))
         columns = "ticket_id, body, html_body, slevel, author, created_at"
         values = (ticket_id, body, html_body, slevel, user, now_iso())
         if self.fault("lost-concurrent-messages"):

@@ -15,7 +15,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-FIXTURES_DIR = Path(__file__).resolve().parents[2] / "fixtures"
+from conformance.resources import data_dir
+
+FIXTURES_DIR = data_dir("fixtures")
 SEED_FILE = FIXTURES_DIR / "seed.json"
 
 SCHEMA = """

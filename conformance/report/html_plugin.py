@@ -21,7 +21,7 @@ import jinja2
 import pytest
 from markupsafe import Markup
 
-from conformance.report import view
+from conformance.report import coverage_view, view
 
 TEMPLATES = Path(__file__).with_name("templates")
 CSS = TEMPLATES / "report.css"
@@ -104,7 +104,8 @@ class ReportPlugin:
     def pytest_html_results_summary(self, prefix: list[str], summary: list[str],
                                     postfix: list[str]) -> None:
         prefix.extend(ENV.get_template(name).render(**self.context())
-                      for name in ("header.html.j2", "pictures.html.j2", "evidence.html.j2"))
+                      for name in ("header.html.j2", "pictures.html.j2", "coverage.html.j2",
+                                   "evidence.html.j2"))
 
     def context(self) -> dict[str, Any]:
         results = self.results
@@ -121,8 +122,10 @@ class ReportPlugin:
                         "ticket_ranges": view.ranges(tickets),
                         "attachment_ranges": view.ranges(attachments)},
             "contract": view.contract_check(results),
+            "sessions": results.get("sessions"), "discovery": results.get("discovery"),
             "request_total": (results.get("requests") or {}).get("total", 0),
             **view.pictures(results),
+            "coverage": coverage_view.coverage(results),
         }
 
     def pytest_html_results_table_header(self, cells: list[str]) -> None:

@@ -24,7 +24,19 @@ def test_check(record: dict[str, Any]) -> None:
     if status == "skipped":
         pytest.skip(str(record.get("reason") or "skipped"))
     if status == "failed":
-        pytest.fail(str((record.get("failure") or {}).get("message") or record.get("reason")
-                        or "failed"), pytrace=False)
+        pytest.fail(waiver_note(record) + str((record.get("failure") or {}).get("message")
+                                              or record.get("reason") or "failed"),
+                    pytrace=False)
     if status != "passed":
         pytest.fail(f"ERROR: unknown status {status!r}", pytrace=False)
+
+
+def waiver_note(record: dict[str, Any]) -> str:
+    """A failure a --baseline waives stays a failure here, marked as such."""
+    waiver = record.get("waived")
+    if not waiver:
+        return ""
+    if waiver.get("expired"):
+        return f"[waiver EXPIRED on {waiver.get('expires')}] "
+    return (f"[waived known failure until {waiver.get('expires')}: "
+            f"{waiver.get('reason') or 'no reason given'}] ")

@@ -39,10 +39,12 @@ def verdict(results: dict[str, Any]) -> dict[str, Any]:
     key = str(results.get("verdict"))
     label, css = VERDICTS.get(key, (key, "error"))
     checks = results.get("checks") or []
+    waived = [c for c in checks if c.get("status") == "failed" and _waived(c)]
+    expired = [c["id"] for c in checks if (c.get("waived") or {}).get("expired")]
     failed_must = [c["id"] for c in checks if c.get("status") == "failed"
-                   and c.get("level", "MUST") == "MUST"]
+                   and c.get("level", "MUST") == "MUST" and c not in waived]
     failed_other = [c["id"] for c in checks if c.get("status") == "failed"
-                    and c["id"] not in failed_must]
+                    and c["id"] not in failed_must and c not in waived]
     errors = [c["id"] for c in checks if c.get("status") == "error"]
     if results.get("aborted"):
         sentence = f"The run was aborted: {results['aborted']}"
@@ -52,6 +54,8 @@ def verdict(results: dict[str, Any]) -> dict[str, Any]:
         sentence = f"{_count(len(errors), 'check')} could not be judged: {', '.join(errors)}"
     elif not checks:
         sentence = "No check ran."
+    elif waived:
+        sentence = f"Conformant, with {_count(len(waived), 'waived failure')}."
     else:
         skipped = [c["id"] for c in checks if c.get("status") == "skipped"]
         sentence = (f"All {_count(len(checks) - len(skipped), 'check')} that ran passed; "
@@ -59,12 +63,31 @@ def verdict(results: dict[str, Any]) -> dict[str, Any]:
                     else f"All {_count(len(checks), 'check')} passed.")
     if failed_other:
         sentence += f" SHOULD checks failed (not part of the verdict): {', '.join(failed_other)}."
+    sentence += _waiver_sentence(waived, expired)
     expected = ("nonconformant" if failed_must else "error"
                 if errors or results.get("aborted") or not checks else "conformant")
     if key != expected:
         sentence += f" (Inconsistent: the checks below make it {VERDICTS[expected][0]}.)"
     return {"key": key, "label": label, "css": css, "sentence": sentence,
             "classes": list((results.get("classes") or {}).values())}
+
+
+def _waived(check: dict[str, Any]) -> bool:
+    return bool(check.get("waived")) and not check["waived"].get("expired")
+
+
+def _waiver_sentence(waived: list[dict[str, Any]], expired: list[str]) -> str:
+    """Waived failures (a --baseline) are named, never hidden; so are expired waivers."""
+    sentence = ""
+    if waived:
+        sentence += (f" With {_count(len(waived), 'waived known failure')} (still failing, "
+                     "accepted by the baseline): " + "; ".join(
+                         f"{c['id']} (until {c['waived'].get('expires')}: "
+                         f"{c['waived'].get('reason') or 'no reason given'})"
+                         for c in waived) + ".")
+    if expired:
+        sentence += f" Expired waivers (these failures count again): {', '.join(expired)}."
+    return sentence
 
 
 def _count(n: int, noun: str) -> str:
@@ -127,7 +150,29 @@ def failure(record: dict[str, Any]) -> dict[str, Any] | None:
                        "response": highlight.tokens(highlight.pretty(e.get("response")))}
                       for e in exchanges[:MAX_EXCHANGES]],
         "exchanges_left_off": max(0, len(exchanges) - MAX_EXCHANGES),
+        **http_evidence(data),
+        "mail": data.get("mail") or [],
+        "findings": differential_findings(data),  # issue 14: the differential oracle's
     }
+
+
+def http_evidence(data: dict[str, Any]) -> dict[str, Any]:
+    """Method, URL and (already redacted) headers of the subject exchange."""
+    return {"method": data.get("method"), "url": data.get("url"),
+            "request_headers": data.get("request_headers") or {},
+            "response_headers": data.get("response_headers") or {}}
+
+
+def differential_findings(data: dict[str, Any]) -> list[dict[str, Any]]:
+    """The differential oracle's findings: values as JSON, both exchanges as tokens."""
+    def envelope(text: Any) -> Any:
+        return highlight.tokens(highlight.pretty(text)) if text else None
+
+    return [{**f, "target": json.dumps(f.get("target"), ensure_ascii=False, default=str),
+             "reference": json.dumps(f.get("reference"), ensure_ascii=False, default=str),
+             **{k: envelope(f.get(k)) for k in ("target_request", "target_response",
+                                                "reference_request", "reference_response")}}
+            for f in data.get("findings") or []]
 
 
 def ranges(ids: list[Any]) -> str:

@@ -76,6 +76,9 @@ def _with_repeats(items: list[dict[str, Any]]) -> st.SearchStrategy[list[dict[st
     return repeats.map(lambda idx: items + [{"kind": "repeat", "index": i} for i in idx])
 
 
+with_repeats = _with_repeats  # uploads followed by repeats of some of them
+
+
 def legal_address(role: str) -> st.SearchStrategy[str]:
     """A legal address at the capture domain; the role is in the local part."""
     return _LOCAL.map(lambda local: f"{role}-{local}@{CAPTURE_DOMAIN}")

@@ -23,13 +23,21 @@ from zeep.transports import Transport
 
 from conformance import soap
 from conformance.contract import BodyInvalid, Contract, Operation
+from conformance.suite import transport
+from conformance.suite.evidence import mail_fact, redact_headers
+from conformance.suite.guard import DEFAULT_MAX_FAILURES, DEFAULT_MAX_TIME, Stopped, TransportGuard
+from conformance.suite.ratelimit import RateLimited, RetryBudget
 
-MAX_RESPONSE_BYTES = 32 * 1024 * 1024
+MAX_RESPONSE_BYTES = transport.MAX_RESPONSE_BYTES  # the cap lives with the transport rules
 LOOPBACK = {"127.0.0.1", "localhost", "::1"}
 
 
 class TargetError(Exception):
     """The target could not be talked to (or did not answer SOAP): a check ``error``."""
+
+
+class LoginRefused(TargetError):
+    """The target refuses the credentials given (a configuration error of the run)."""
 
 
 @dataclass
@@ -43,6 +51,11 @@ class ClientConfig:
     client_cert: str | None = None
     client_key: str | None = None
     verify: bool | str = True
+    retry_budget: RetryBudget | None = None  # --rate-limit auto: honour 429 + Retry-After
+    follow_redirects: str = transport.NO_REDIRECTS  # or transport.SAME_ORIGIN
+    max_response_bytes: int = MAX_RESPONSE_BYTES
+    max_failures: int = DEFAULT_MAX_FAILURES  # consecutive transport failures (guard.py)
+    max_time: float = DEFAULT_MAX_TIME  # run-wide budget in seconds; 0 = none
 
 
 @dataclass
@@ -58,6 +71,11 @@ class Exchange:
     error: str | None = None
     request_invalid: str | None = None
     response_invalid: str | None = None
+    # HTTP evidence (secret header values already redacted; see suite/evidence.py)
+    method: str = "POST"
+    url: str = ""
+    request_headers: dict[str, str] = field(default_factory=dict)
+    response_headers: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -87,6 +105,7 @@ class Recorder:
         self.timings: dict[str, list[float]] = {}
         self.invalid_requests: list[Exchange] = []
         self.invalid_responses: list[Exchange] = []
+        self.mail: list[dict[str, Any]] = []  # mail facts of the current example
         self.total = 0
         self._lock = threading.Lock()
         self._writes = 0  # calls that may have changed any ticket
@@ -94,6 +113,13 @@ class Recorder:
 
     def begin(self) -> None:
         self.current = []
+        self.mail = []
+
+    def note_mail(self, envelope_to: list[str], message: Any) -> None:
+        """Keep a received mail (recipients and identifying headers) as evidence of the
+        current example."""
+        with self._lock:
+            self.mail.append(mail_fact(envelope_to, message))
 
     # The port's reads, and the writes that name no existing ticket (reference: the
     # operations table): neither can change a ticket. Every other call, raw ones included,
@@ -146,6 +172,7 @@ class TargetClient:
         self.config = config
         self.recorder = recorder
         self.session = http_session(config)
+        self.guard = TransportGuard(config.max_failures, config.max_time)
         self._last_post = 0.0
         self._rate_lock = threading.Lock()
         self.transport = _Transport(self, self.session, config.timeout)
@@ -210,31 +237,84 @@ class TargetClient:
                             role=getattr(self._local, "role", "observe"), request=message)
         self._local.exchange = exchange
         merged = {**self.config.headers, **headers}
+        exchange.url = address
+        exchange.request_headers = redact_headers(
+            {**self.session.headers, **merged}, self.config.headers)
         attempts = max(1, self.config.retries + 1)
+        try:
+            self.guard.before(exchange.operation)
+        except Stopped as exc:
+            raise TargetError(f"{exchange.operation}: {exc}") from None
+        answered = False
         for attempt in range(attempts):
             self._throttle()
             started = time.perf_counter()
             try:
-                response = self.session.post(address, data=message, headers=merged,
-                                             timeout=self.config.timeout, stream=True)
-                exchange.response = _read_capped(response)
+                response = self._send(address, message, merged, exchange)
+                self._record_headers(exchange, response)
                 exchange.status = response.status_code
+                exchange.response = transport.read_capped(response,
+                                                          self.config.max_response_bytes)
                 exchange.elapsed_ms = (time.perf_counter() - started) * 1e3
                 response._content = exchange.response
+                self.guard.succeeded(exchange.operation)
                 return response
             except requests.exceptions.ConnectionError as exc:
                 retryable = isinstance(exc, requests.exceptions.ConnectTimeout) or (
                     "NewConnectionError" in repr(exc) or "refused" in str(exc).lower())
-                exchange.error = _transport_reason(exc, self.config.timeout)
+                exchange.error = transport.reason(exc, self.config.timeout)
                 if not retryable or attempt == attempts - 1:
                     break
                 time.sleep(0.2 * (attempt + 1))
-            except requests.exceptions.RequestException as exc:
-                exchange.error = _transport_reason(exc, self.config.timeout)
+            except (requests.exceptions.RequestException, transport.RedirectRefused,
+                    transport.TooLarge) as exc:
+                exchange.error = transport.reason(exc, self.config.timeout)
+                answered = isinstance(exc, transport.RedirectRefused | transport.TooLarge)
                 break
         exchange.elapsed_ms = (time.perf_counter() - started) * 1e3
+        if not answered:  # a timeout, reset or cut-off answer (a redirect is an answer)
+            self.guard.failed(exchange.operation, exchange.error or "no answer")
         self.recorder.add(exchange)
         raise TargetError(f"{exchange.operation}: {exchange.error}")
+
+    def _record_headers(self, exchange: Exchange, response: requests.Response) -> None:
+        """The headers as really sent (auth included) and received, secrets redacted."""
+        exchange.method = str(response.request.method or "POST")
+        exchange.url = str(response.request.url or exchange.url)
+        exchange.request_headers = redact_headers(response.request.headers,
+                                                  self.config.headers)
+        exchange.response_headers = redact_headers(response.headers, self.config.headers)
+
+    def _send(self, address: str, message: bytes, headers: dict[str, str],
+              exchange: Exchange) -> Any:
+        """One POST; with ``--rate-limit auto``, repeated while the target answers 429."""
+        def send() -> Any:
+            return self._post_same_origin(address, message, headers, exchange)
+
+        if self.config.retry_budget is None:
+            return send()
+        try:
+            return self.config.retry_budget.post(send)
+        except RateLimited as exc:
+            raise requests.exceptions.RetryError(str(exc)) from None
+
+    def _post_same_origin(self, address: str, message: bytes, headers: dict[str, str],
+                          exchange: Exchange) -> requests.Response:
+        """POST without letting requests follow redirects (it would re-send the body, basic
+        auth, headers and client certificate to wherever the Location points); a redirect
+        is followed only as ``transport.next_hop`` allows (same origin, opted in)."""
+        hops = 0
+        while True:
+            response = self.session.post(address, data=message, headers=headers,
+                                         timeout=self.config.timeout, stream=True,
+                                         allow_redirects=False)
+            if not response.is_redirect:
+                return response
+            exchange.status = response.status_code
+            response.close()
+            address = transport.next_hop(response, address, self.config.follow_redirects,
+                                         "POST", hops)
+            hops += 1
 
     def _throttle(self) -> None:
         if self.config.rate_limit <= 0:
@@ -281,8 +361,16 @@ class ResponseInvalid(TargetError):
     """The target answered SOAP that does not validate against the contract."""
 
 
+class _NoRedirects(requests.Session):
+    """A session on which no call ever follows a redirect by itself (whatever its
+    ``allow_redirects``): following one is the caller's decision (``transport.next_hop``)."""
+
+    def get_redirect_target(self, resp: requests.Response) -> None:  # type: ignore[override]
+        return None
+
+
 def http_session(config: ClientConfig) -> requests.Session:
-    session = requests.Session()
+    session = _NoRedirects()
     session.headers.update(config.headers)
     if config.basic_auth:
         session.auth = config.basic_auth
@@ -295,36 +383,3 @@ def http_session(config: ClientConfig) -> requests.Session:
     if urlparse(config.endpoint).hostname in LOOPBACK:
         session.trust_env = False
     return session
-
-
-def _read_capped(response: requests.Response) -> bytes:
-    chunks = []
-    size = 0
-    for chunk in response.iter_content(65536):
-        size += len(chunk)
-        if size > MAX_RESPONSE_BYTES:
-            response.close()
-            raise requests.exceptions.ContentDecodingError(
-                f"response larger than {MAX_RESPONSE_BYTES} bytes")
-        chunks.append(chunk)
-    return b"".join(chunks)
-
-
-def _transport_reason(exc: Exception, timeout: float) -> str:
-    if isinstance(exc, requests.exceptions.SSLError):
-        detail = str(exc)
-        hint = ("the server's certificate is not trusted (see --ca-bundle)"
-                if "CERTIFICATE_VERIFY_FAILED" in detail else
-                "the TLS handshake was refused (a client certificate required? see "
-                "--client-cert/--client-key)")
-        return f"TLS failure: {hint}"
-    if isinstance(exc, requests.exceptions.Timeout):
-        return f"the target did not answer within {timeout:g} s"
-    if isinstance(exc, requests.exceptions.ConnectionError):
-        text = str(exc)
-        if "refused" in text.lower():
-            return "connection refused by the target"
-        if "reset" in text.lower() or "aborted" in text.lower():
-            return "the target reset the connection"
-        return f"cannot connect to the target: {text[:200]}"
-    return f"HTTP failure: {str(exc)[:200]}"

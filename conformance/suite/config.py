@@ -7,7 +7,10 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
+
+from conformance.suite.ratelimit import DEFAULT_MAX_WAIT_S, RetryBudget
+from conformance.suite.transport import MAX_RESPONSE_BYTES, NO_REDIRECTS, REDIRECT_POLICIES
 
 if TYPE_CHECKING:  # the client (zeep, requests) is imported on first use
     from conformance.suite.client import ClientConfig
@@ -56,11 +59,17 @@ class SuiteConfig:
     checks: list[str] = field(default_factory=list)
     client: ClientConfig | None = None
     smtp_capture: str | None = None  # HOST:PORT the suite listens on for the target's mail
-    category: str = "1"
-    reply_template: str = "1"
+    category: str = ""  # empty: discovered before the run (suite/discovery.py)
+    reply_template: str = ""  # empty: discovered before the run
     embedded: bool = False
     faults: list[str] = field(default_factory=list)
     workers: int = 1  # threads running checks in parallel (suite/workers.py)
+    max_body_bytes: int | None = None  # the target's declared body limit (UTF-8 bytes)
+    # CI at scale (issue 13): a Hypothesis ExampleDatabase or None, shard "K/N", baseline
+    example_db: Any = None
+    shard: tuple[int, int] | None = None
+    shard_of: list[str] = field(default_factory=list)  # the whole selection, in run order
+    baseline: Any = None
 
     def secrets(self) -> list[str]:
         """Values never to be written anywhere."""
@@ -76,11 +85,20 @@ def from_env(value: str | None, env: str) -> str | None:
     return value if value else os.environ.get(env) or None
 
 
-def transport_config(endpoint: str, *, timeout: float, retries: int, rate_limit: float,
-                     headers: list[str], basic_auth: str | None, client_cert: str | None,
-                     client_key: str | None, ca_bundle: str | None) -> ClientConfig:
+def transport_config(endpoint: str, *, timeout: float, retries: int,
+                     rate_limit: float | str, headers: list[str], basic_auth: str | None,
+                     client_cert: str | None, client_key: str | None, ca_bundle: str | None,
+                     rate_limit_max_wait: float | None = None,
+                     follow_redirects: str = NO_REDIRECTS,
+                     max_response_bytes: int = MAX_RESPONSE_BYTES) -> ClientConfig:
     """A ClientConfig from the option values the CLI and the pytest plugin share; a bad
     value raises ``ValueError`` with a one-line reason."""
+    check_numbers(timeout=timeout, retries=retries,
+                  rate_limit=0.0 if rate_limit == "auto" else float(rate_limit),
+                  max_response_bytes=max_response_bytes)
+    if follow_redirects not in REDIRECT_POLICIES:
+        raise ValueError(f"--follow-redirects {follow_redirects!r}: expected one of "
+                         f"{', '.join(REDIRECT_POLICIES)}")
     parsed = {}
     for header in headers:
         name, sep, value = header.partition(":")
@@ -98,7 +116,25 @@ def transport_config(endpoint: str, *, timeout: float, retries: int, rate_limit:
             raise ValueError(f"cannot read {path}")
     from conformance.suite.client import ClientConfig
 
+    auto = rate_limit == "auto"  # honour 429 and Retry-After (suite/ratelimit.py)
+    budget = RetryBudget(DEFAULT_MAX_WAIT_S if rate_limit_max_wait is None
+                         else rate_limit_max_wait) if auto else None
     return ClientConfig(endpoint=endpoint, timeout=timeout, retries=retries,
-                        rate_limit=rate_limit, headers=parsed, basic_auth=basic,
-                        client_cert=client_cert, client_key=client_key,
-                        verify=ca_bundle or True)
+                        rate_limit=0.0 if auto else float(rate_limit), headers=parsed,
+                        basic_auth=basic, client_cert=client_cert, client_key=client_key,
+                        verify=ca_bundle or True, retry_budget=budget,
+                        follow_redirects=follow_redirects,
+                        max_response_bytes=max_response_bytes)
+
+
+def check_numbers(*, timeout: float, retries: int, rate_limit: float,
+                  max_response_bytes: int) -> None:
+    """Numbers that make no sense are refused before the first request."""
+    if not timeout > 0 or timeout != timeout or timeout == float("inf"):
+        raise ValueError(f"--timeout {timeout:g}: must be a number of seconds above 0")
+    if retries < 0:
+        raise ValueError(f"--retries {retries}: must be 0 or more")
+    if not rate_limit >= 0 or rate_limit == float("inf"):
+        raise ValueError(f"--rate-limit {rate_limit:g}: must be 0 (no limit) or more")
+    if max_response_bytes < 1024:
+        raise ValueError(f"--max-response-bytes {max_response_bytes}: must be at least 1024")

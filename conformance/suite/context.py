@@ -20,11 +20,21 @@ from hypothesis import strategies as st
 from hypothesis.errors import FlakyFailure
 
 from conformance.contract import Contract
-from conformance.suite.client import Recorder, Reply, TargetClient, TargetError
+from conformance.suite import example_db
+from conformance.suite.client import LoginRefused, Recorder, Reply, TargetClient, TargetError
 from conformance.suite.config import SuiteConfig
-from conformance.suite.registry import CheckFailed
+from conformance.suite.coverage import Coverage
+from conformance.suite.discovery import discover
+from conformance.suite.example_class import ClassGuard, same_class
+from conformance.suite.isolation import conflict_reason, own_notifications
+from conformance.suite.registry import CheckFailed, CheckSkipped
+from conformance.suite.sessions import SessionLog, save_subscription, saved_subscription
+from conformance.suite.unknown_ids import UnknownIds
 
 NEW_TICKET_MESSAGE = 2
+NOTIFICATION_VIOLATION = "26"
+INVALID_SESSION = "5"
+RUN_SESSION = "the run's session"
 # The simplest value of each example field, for simplifying a failing fixed example.
 SIMPLEST: dict[str, Any] = {"attachments": [], "body": "", "html_body": "", "notify": False,
                             "slevel": "1", "template": "none",
@@ -81,12 +91,14 @@ class RunContext:
         self.capture = capture
         self.created_tickets: list[str] = []
         self.created_attachments: list[str] = []
+        self.addressed_tickets: set[str] = set()  # unknown ids the examples used (isolation)
         self.session_keys: list[str] = []
         self.example: dict[str, Any] | None = None
         self.examples_run = 0  # across checks; a failed check's count is the difference
         self.replay_example: Any = None  # set by `conformance replay`: run just this one
         self.inputs: list[dict[str, Any]] = []  # every subject example, for the report
         self.contract_check: dict[str, Any] | None = None  # set by AM-WSDL
+        self.coverage = Coverage(contract)  # what of the contract the run exercised
         self._pool: dict[str, str] = {}
         self._pool_uses: dict[str, int] = {}
         # The status getTicket last showed of a ticket, with the ticket's version then (see
@@ -99,43 +111,95 @@ class RunContext:
         self.owner_key = ""
         self.notification_key = ""
         self.notification_hub: Any = None  # set by suite/workers.py for parallel runs
+        self.sessions = SessionLog()  # opened/closed, listed without keys
+        self.subscription: dict[str, Any] = {"how": None, "kept_for_next_run": False}
+        self.unavailable: dict[str, str] = {}  # what this target lacks -> why (skips)
+        self.discovery: dict[str, Any] = {}
+        self.unknown: UnknownIds | None = None  # verified-unknown ids (set by discovery)
 
     # set-up ------------------------------------------------------------------------------
     def setup(self) -> None:
-        """Log in both users and subscribe to the owner's notifications."""
-        self.agent_key = self.login(self.config.user, self.config.password, "agent")
+        """Log in both users and subscribe to the owner's notifications, once per run."""
+        if self.agent_key:
+            return
+        self.agent_key = self.login(self.config.user, self.config.password, "agent",
+                                    RUN_SESSION)
         self.owner_key = self.login(self.config.owner_user, self.config.owner_password,
-                                    "owner")
+                                    "owner", RUN_SESSION)
         self.subscribe()
+        self.discovery = discover(self)  # category, template, owner id, unknown ids
 
-    def login(self, user: str, password: str, who: str) -> str:
+    def login(self, user: str, password: str, who: str,
+              purpose: str = "opened by a check") -> str:
         reply = self.client.call("login", "setup", userName=user, password=password)
         if not reply.ok or not reply.data.get("sessionKey"):
-            raise TargetError(f"cannot log in as the {who} user {user!r}: "
-                              f"{_describe(reply)}")
+            raise LoginRefused(f"login refused by the target: {_describe(reply)} (the "
+                               f"{who} user {user!r})")
         key = str(reply.data["sessionKey"])
         self.session_keys.append(key)
+        self.sessions.opened(key, user, who, purpose)
         return key
 
     def subscribe(self) -> None:
+        """Reuse the subscription an earlier run kept for this endpoint and owner, or
+        allocate one; a target that refuses (another subscriber reads the owner's
+        notifications: errorCode 26) leaves the notification checks skipped."""
+        saved = None if self.config.embedded else saved_subscription(
+            self.config.endpoint, self.config.owner_user)
+        if saved and self.client.call("getUserNotifications", "setup",
+                                      sessionKey=self.owner_key,
+                                      notificationKey=saved).ok:
+            self.notification_key, self.subscription["how"] = saved, "reused"
+            self.session_keys.append(saved)
+            return
         reply = self.client.call("allocUserNotifications", "setup", sessionKey=self.owner_key,
                                  source="conformance-suite")
+        if not reply.ok and reply.error_code == NOTIFICATION_VIOLATION:
+            self.subscription["how"] = "refused"
+            self.unavailable["notifications"] = (
+                "allocUserNotifications was refused with errorCode 26 (the owner's "
+                "notifications are read by another subscriber; a subscription lives 5 "
+                "minutes after its last use)")
+            return
         if not reply.ok:
             raise TargetError(f"allocUserNotifications failed: {_describe(reply)}")
         self.notification_key = str(reply.data.get("notificationKey") or "")
+        self.subscription["how"] = "allocated"
         self.session_keys.append(self.notification_key)
+
+    def teardown(self) -> None:
+        """Log out every session the run opened; keep the subscription for the next run
+        (the port has no operation that ends one). Idempotent; never raises."""
+        if self.notification_key and not self.config.embedded:
+            save_subscription(self.config.endpoint, self.config.owner_user,
+                              self.notification_key)
+            self.subscription["kept_for_next_run"] = True
+        for key in self.sessions.open_keys():
+            try:
+                reply = self.client.call("logout", "setup", sessionKey=key)
+            except TargetError as exc:
+                self.sessions.closed(key, "logout at the end of the run", str(exc))
+                continue
+            if reply.error_code == INVALID_SESSION:  # a check logged it out already
+                self.sessions.closed(key, "logged out during the run")
+                continue
+            self.sessions.closed(key, "logout at the end of the run",
+                                 "" if reply.ok else f"logout: {_describe(reply)}")
 
     def logged_out_key(self) -> str:
         if self._logged_out is None:
-            key = self.login(self.config.user, self.config.password, "agent")
+            key = self.login(self.config.user, self.config.password, "agent",
+                             "a logged-out key for the error checks")
             self.expect_ok(self.client.call("logout", "setup", sessionKey=key), "logout")
+            self.sessions.closed(key, "logged out at once (the key is then invalid)")
             self._logged_out = key
         return self._logged_out
 
     def expect_ok(self, reply: Reply, what: str) -> Reply:
         """A set-up or observation call must succeed, or the check cannot judge: error."""
         if not reply.ok:
-            raise TargetError(f"{what} failed: {_describe(reply)}")
+            conflict = conflict_reason(what, reply.error_code) if reply.fault is None else None
+            raise TargetError(conflict or f"{what} failed: {_describe(reply)}")
         return reply
 
     # tickets -----------------------------------------------------------------------------
@@ -228,12 +292,17 @@ class RunContext:
 
     def owner_notifications(self) -> list[dict[str, Any]]:
         """What the owner was notified of since the last look."""
+        if "notifications" in self.unavailable:
+            raise CheckSkipped(self.unavailable["notifications"])
         if self.notification_hub is not None:  # --workers: one subscription for all
-            return list(self.notification_hub.take(self))
-        return self.fetch_owner_notifications()
+            notes = self.notification_hub.take(self)
+        else:
+            notes = self.fetch_owner_notifications()
+        return own_notifications(notes, {*self.created_tickets, *self.addressed_tickets})
 
     def fetch_owner_notifications(self) -> list[dict[str, Any]]:
-        """The owner's notifications since the last read of the subscription."""
+        """Every note of the owner's subscription since its last read (also about tickets
+        that are not this run's)."""
         reply = self.expect_ok(self.client.call(
             "getUserNotifications", sessionKey=self.owner_key,
             notificationKey=self.notification_key), "getUserNotifications")
@@ -255,8 +324,12 @@ class RunContext:
                                   "attachmentIds": {"item": ids} if ids else {},
                                   "sendNotification": example["notify"]}
         if variant > 1:
-            template = {"none": "0", "existing": self.config.reply_template,
-                        "unknown": UNKNOWN_TEMPLATE}[example["template"]]
+            # No usable template on this target (discovery found none): an "existing"
+            # template example is sent without one; AM23-TEMPLATE itself is skipped.
+            template = {"none": "0", "existing": "0" if "reply_template" in self.unavailable
+                        else self.config.reply_template,
+                        "unknown": self.unknown_id("template", UNKNOWN_TEMPLATE)
+                        }[example["template"]]
             if example["template"] == "unknown":
                 expected.add("*")  # undocumented: any documented non-zero code
             mail = example["mail"]
@@ -281,6 +354,8 @@ class RunContext:
         if kind == "own":
             return self.ticket_with_status(example["status"])
         expected.add("13")
+        value = self.unknown_id("ticket", value) if kind == "unknown" else value
+        self.addressed_tickets.add(value)  # its notifications are this run's to judge
         return value
 
     def attachments_for(self, specs: list[dict[str, Any]], expected: set[str]
@@ -298,29 +373,80 @@ class RunContext:
                 ids.append(uploaded[min(spec["index"], len(uploaded) - 1)])
             elif spec["kind"] == "unknown":
                 expected.add("16")
-                ids.append(spec["id"])
+                ids.append(self.unknown_id("attachment", spec["id"]))
         return ids, data
 
+    def unknown_id(self, kind: str, value: str) -> str:
+        """``value``, or another id if this target knows ``value`` (see unknown_ids.py)."""
+        return self.unknown.resolve(kind, value) if self.unknown is not None else value
+
     def send(self, prepared: Prepared, role: str = "subject") -> Reply:
-        return self.client.call(prepared.operation, role, **prepared.params)
+        reply = self.client.call(prepared.operation, role, **prepared.params)
+        self.coverage.note(prepared.operation, prepared.params,
+                           reply.error_code if reply.fault is None else None)
+        return reply
 
     def run_examples(self, check_id: str, strategy: st.SearchStrategy[Any],
                      body: Callable[[Any], None], max_examples: int | None = None,
-                     fixed: list[Any] | None = None) -> int:
-        """Run ``body`` on examples drawn from ``strategy``; a failure is shrunk to a
-        minimal example whose exchanges stay in the recorder. Then run the ``fixed``
-        examples (systematic coverage that a small budget may not reach by chance)."""
-        count = self._generated(check_id, strategy, body, max_examples)
+                     fixed: list[Any] | None = None, coverage: list[Any] | None = None
+                     ) -> int:
+        """Run the fixed examples that failed in an earlier run (example database) first,
+        then the ``coverage`` phase (fixed examples covering every pair of parameter
+        values), then ``body`` on examples drawn from ``strategy``; a failure is shrunk to
+        a minimal example whose exchanges stay in the recorder. Then run the ``fixed``
+        examples (systematic coverage a small budget may not reach by chance)."""
+        saved = self.fixed_failures(check_id)
+        count = 0 if self.replay_example is not None else self.run_saved(body, saved)
+        if self.replay_example is None and coverage:
+            count += self.run_fixed(body, coverage, "the coverage phase", saved)
+        count += self._generated(check_id, strategy, body, max_examples)
         if self.replay_example is not None:
             return count
-        for example in fixed or []:
+        return count + self.run_fixed(body, fixed or [], "a fixed example", saved)
+
+    def run_fixed(self, body: Callable[[Any], None], examples: list[Any], what: str,
+                  saved: example_db.FixedFailures | None = None) -> int:
+        """Run fixed examples; the first that fails is simplified and fails the check."""
+        count = 0
+        for example in examples:
             count += 1
             try:
                 self._run_one(body, example)
             except CheckFailed:
-                _minimal, message = self.simplify(body, example)  # its exchanges stay
-                raise CheckFailed(f"{message} (found by a fixed example, then simplified)"
+                minimal, message = self.simplify(body, example)  # its exchanges stay
+                if saved is not None:
+                    saved.remember(minimal)
+                raise CheckFailed(f"{message} (found by {what}, then simplified)"
                                   ) from None
+        return count
+
+    # the example database (issue 13) -----------------------------------------------------
+    def database_for(self, check_id: str) -> Any:
+        """The check's own view of the run's example database (None: no database)."""
+        if self.config.example_db is None or self.replay_example is not None:
+            return None
+        target = example_db.target_key(self.config.endpoint, self.config.embedded,
+                                       self.config.faults)
+        return example_db.KeyedDatabase(self.config.example_db, example_db.check_key(
+            target, self.contract.sha256, check_id))
+
+    def fixed_failures(self, check_id: str) -> example_db.FixedFailures:
+        database = self.database_for(check_id)
+        return example_db.FixedFailures(database, b"")
+
+    def run_saved(self, body: Callable[[Any], None], saved: example_db.FixedFailures
+                   ) -> int:
+        """Fixed examples that failed in an earlier run, first; forgotten once they pass."""
+        count = 0
+        for example in saved.load():
+            count += 1
+            try:
+                self._run_one(body, example)
+            except CheckFailed as exc:
+                saved.remember(example)  # kept (also where a shared layer is read-only)
+                raise CheckFailed(f"{exc} (a failing example saved by an earlier run, "
+                                  "tried first)") from None
+            saved.forget(example)
         return count
 
     def _run_one(self, body: Callable[[Any], None], example: Any) -> None:
@@ -352,21 +478,27 @@ class RunContext:
         def wrap(d: dict[str, Any]) -> Any:
             return (d, *example[1:]) if isinstance(example, tuple | list) else d
 
+        def smaller(candidate: dict[str, Any]) -> bool:  # in the class, and still failing
+            return same_class(candidate, inner) and fails(wrap(candidate))
+
         current = dict(inner)
         for key, simplest in SIMPLEST.items():
             if key in current and current[key] != simplest:
-                if fails(wrap({**current, key: simplest})):
+                if smaller({**current, key: simplest}):
                     current[key] = simplest
-        while len(current.get("body", "")) > 1 and fails(
-                wrap({**current, "body": current["body"][: len(current["body"]) // 2]})):
+        while len(current.get("body", "")) > 1 and smaller(
+                {**current, "body": current["body"][: len(current["body"]) // 2]}):
             current["body"] = current["body"][: len(current["body"]) // 2]
-        fails(wrap(current))
+        if not fails(wrap(current)):  # the report shows an example that fails as reported
+            fails(example)
+            return example, message
         return wrap(current), message
 
     def _generated(self, check_id: str, strategy: st.SearchStrategy[Any],
                    body: Callable[[Any], None], max_examples: int | None) -> int:
         count = 0
         aborted: list[TargetError] = []
+        guard = ClassGuard()
 
         def test(example: Any) -> None:
             nonlocal count
@@ -381,12 +513,17 @@ class RunContext:
                 body(example)
             except TargetError as exc:
                 aborted.append(exc)
+            except CheckFailed:
+                if guard.admits(example):
+                    raise
+                # shrinking crossed into another class of example: not a smaller finding
 
         if self.replay_example is not None:
             strategy, max_examples = st.just(self.replay_example), 1
         runner = settings(
             max_examples=max_examples or self.config.profile.max_examples,
-            deadline=None, database=None, derandomize=False, print_blob=False,
+            deadline=None, derandomize=False, print_blob=False,
+            database=self.database_for(check_id),  # None unless the run has one
             report_multiple_bugs=False,
             suppress_health_check=list(HealthCheck),
             phases=(Phase.explicit, Phase.reuse, Phase.generate, Phase.shrink),

@@ -26,9 +26,11 @@ def run_embedded(faults: list[str], checks: list[str] | None = None, profile: st
                              faults=faults)
         runner.embedded_config(config, embedded.target.endpoint)
         state = runner.prepare(config, embedded.capture)
-        return {check.id: run_check(state.context, check, None,
-                                    f"conformance replay results.json --check {check.id}")
-                for check in select(checks or [])}
+        outcomes = {check.id: run_check(state.context, check, None,
+                                        f"conformance replay results.json --check {check.id}")
+                    for check in select(checks or [])}
+        state.context.teardown()  # type: ignore[union-attr]
+        return outcomes
 
 
 def fault_result(spec: FaultSpec, profile: str, seed: int) -> dict[str, Any]:

@@ -4,6 +4,7 @@ command that replays it."""
 
 from __future__ import annotations
 
+import logging
 import time
 from dataclasses import asdict, dataclass, field
 from typing import Any
@@ -11,9 +12,14 @@ from typing import Any
 from conformance import soap
 from conformance.suite.client import Exchange, TargetError
 from conformance.suite.context import RunContext
+from conformance.suite.needs import skip_reason
 from conformance.suite.registry import Check, CheckFailed, CheckSkipped
 
 PASSED, FAILED, SKIPPED, ERROR = "passed", "failed", "skipped", "error"
+INTERNAL_PREFIX = "internal error of the suite"
+NOT_RUN_PREFIX = "not run"
+SETUP_CHECK = "AM-SCHEMA"  # the check that a contract breach during setup is a failure of
+log = logging.getLogger("conformance.suite")
 
 
 @dataclass
@@ -29,6 +35,7 @@ class Outcome:
     duration_s: float = 0.0
     reason: str | None = None
     failure: dict[str, Any] | None = None
+    waived: dict[str, Any] | None = None  # set by a --baseline waiver (issue 13)
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
@@ -66,7 +73,12 @@ def run_check(ctx: RunContext | None, check: Check, setup_error: str | None,
     outcome = Outcome(check.id, check.title, check.level, check.family,
                       check.conformance_class, check.clause)
     if ctx is None:
-        outcome.status, outcome.reason = ERROR, setup_error or "no run context"
+        outcome.status = ERROR
+        outcome.reason = f"{NOT_RUN_PREFIX}: the run stopped at setup: {setup_error}"
+        return outcome
+    lacking = skip_reason(ctx.unavailable, check.id)
+    if lacking:  # the target lacks what the check needs: skipped, never an abort
+        outcome.status, outcome.reason = SKIPPED, lacking
         return outcome
     started = time.perf_counter()
     ctx.example = None
@@ -83,7 +95,8 @@ def run_check(ctx: RunContext | None, check: Check, setup_error: str | None,
         outcome.status, outcome.reason = ERROR, str(exc)
     except Exception as exc:  # a defect of the check itself: report it, keep running
         outcome.status = ERROR
-        outcome.reason = f"internal error of the suite: {type(exc).__name__}: {exc}"
+        outcome.reason = f"{INTERNAL_PREFIX}: {type(exc).__name__}: {exc}"
+        log.exception("internal error of the suite in check %s", check.id)
     outcome.duration_s = round(time.perf_counter() - started, 3)
     return outcome
 
@@ -99,7 +112,9 @@ def failure_record(ctx: RunContext, message: str, replay_command: str) -> dict[s
         "request": _envelope(subject.request) if subject else None,
         "response": _envelope(subject.response) if subject else None,
         "http_status": subject.status if subject else None,
+        **(_http(subject) if subject else {}),
         "exchanges": [_exchange(e) for e in exchanges],
+        "mail": list(ctx.recorder.mail),
         "replay": replay_command,
     }
 
@@ -108,8 +123,19 @@ def _envelope(data: bytes) -> str:
     return soap.pretty(data) if data else ""
 
 
+def _http(exchange: Exchange) -> dict[str, Any]:
+    """Method, URL and headers (secret values redacted when recorded)."""
+    return {"method": exchange.method, "url": exchange.url,
+            "request_headers": dict(exchange.request_headers),
+            "response_headers": dict(exchange.response_headers)}
+
+
 def _exchange(exchange: Exchange) -> dict[str, Any]:
     return {"operation": exchange.operation, "role": exchange.role,
             "http_status": exchange.status, "elapsed_ms": round(exchange.elapsed_ms, 2),
+            **_http(exchange),
             "request": _envelope(exchange.request), "response": _envelope(exchange.response),
             "error": exchange.error}
+
+
+exchange_record = _exchange  # public name for results.json's setup_exchanges

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import random
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -18,8 +18,15 @@ from typing import Any
 import pytest
 
 from conformance.contract import CANONICAL_WSDL, ContractError, load_contract
-from conformance.suite import results
-from conformance.suite.client import ClientConfig, Recorder, TargetClient, TargetError
+from conformance.suite import baseline, results
+from conformance.suite.ci import configure, parse_shard, shard_checks
+from conformance.suite.client import (
+    MAX_RESPONSE_BYTES,
+    ClientConfig,
+    Recorder,
+    TargetClient,
+    TargetError,
+)
 from conformance.suite.config import (
     DEFAULT_PROFILE,
     ENV_OWNER_ID,
@@ -33,8 +40,21 @@ from conformance.suite.config import (
     transport_config,
 )
 from conformance.suite.context import RunContext
-from conformance.suite.outcome import Outcome, Redactor, run_check
+from conformance.suite.fetch import local_wsdl
+from conformance.suite.guard import DEFAULT_MAX_FAILURES, DEFAULT_MAX_TIME
+from conformance.suite.outcome import (
+    FAILED,
+    SETUP_CHECK,
+    Outcome,
+    Redactor,
+    exchange_record,
+    run_check,
+)
 from conformance.suite.registry import select
+from conformance.suite.replay_command import replay_command as build_replay_command
+from conformance.suite.replay_command import secret_env
+from conformance.suite.settings import rate_limit_value
+from conformance.suite.transport import NO_REDIRECTS, REDIRECT_POLICIES
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -46,10 +66,14 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     add("--password", help=f"agent password (or ${ENV_PASSWORD})")
     add("--owner-user", help=f"ticket owner's user name (or ${ENV_OWNER_USER})")
     add("--owner-password", help=f"ticket owner's password (or ${ENV_OWNER_PASSWORD})")
-    add("--owner-id", help=f"the owner's user id on the target (or ${ENV_OWNER_ID})")
+    add("--owner-id", help=f"the owner's user id on the target (or ${ENV_OWNER_ID}; "
+        "default: discovered)")
     add("--request-timeout", type=float, default=30.0, help="seconds per request")
     add("--retries", type=int, default=2, help="retries of a refused connection")
-    add("--rate-limit", type=float, default=0.0, help="max requests per second (0: none)")
+    add("--rate-limit", type=rate_limit_value, default=0.0,
+        help="max requests per second (0: none), or auto (honour 429 and Retry-After)")
+    add("--rate-limit-max-wait", type=float, default=None, metavar="SECONDS",
+        help="with --rate-limit auto: the most a run waits for 429 answers (default: 300)")
     add("--header", action="append", default=[], metavar="NAME:VALUE",
         help="extra HTTP header (repeatable)")
     add("--basic-auth", metavar="USER:PASSWORD", help="HTTP basic auth for a proxy")
@@ -61,12 +85,38 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     add("--check", action="append", default=[], metavar="ID", help="run only these checks")
     add("--smtp-capture", metavar="HOST:PORT",
         help="listen there for the target's mail (addMessage2/3 mail checks)")
-    add("--ticket-category", default="1", help="categoryId for the suite's tickets")
-    add("--reply-template", default="1", help="replyTemplateId for template checks")
+    add("--ticket-category", metavar="ID",
+        help="categoryId for the suite's tickets (default: discovered)")
+    add("--reply-template", metavar="ID",
+        help="replyTemplateId with %%message.body%% for the template check (default: "
+             "discovered)")
     add("--results-json", metavar="PATH", help="write results.json there")
     add("--workers", type=int, default=1, metavar="N",
         help="run the checks on N threads against the target, each with its own sessions "
              "and tickets; results in the order of a serial run")
+    add("--max-body-bytes", type=int, default=None, metavar="N",
+        help="the target's declared limit for messageBody/htmlMessageBody in UTF-8 bytes: "
+             "past it a refusal with a documented errorCode is allowed (never a silent cut)")
+    # CI at scale (issue 13), as in `conformance run`
+    add("--example-db", metavar="DIR|redis://HOST:PORT/DB|none", help="Hypothesis example "
+        "database (default: .examples next to --results-json; none without it)")
+    add("--example-db-readonly", action="store_true", help="read the example database only")
+    add("--shard", metavar="K/N", help="run only the K-th of N shares of the checks")
+    add("--baseline", metavar="FILE", help="known failures to waive")
+    # issue 14: the differential oracle against the embedded reference target
+    add("--differential", nargs="?", const="advisory", choices=("advisory", "fail"),
+        default=None, help="also compare the target's answers with the embedded reference "
+        "target's (advisory; =fail makes a difference fail the run)")
+    # transport limits (issue 11): redirects, response size, consecutive failures, budget
+    add("--follow-redirects", choices=REDIRECT_POLICIES, default=NO_REDIRECTS,
+        help="'same-origin' follows redirects to the target's own origin only (default: no)")
+    add("--max-response-bytes", type=int, default=MAX_RESPONSE_BYTES,
+        help="the largest answer or WSDL document read (default: %(default)s)")
+    add("--max-transport-failures", type=int, default=DEFAULT_MAX_FAILURES,
+        help="timeouts or resets in a row after which calls fail at once (default: "
+             "%(default)s; 0: never)")
+    add("--max-time", type=float, default=DEFAULT_MAX_TIME,
+        help="run-wide budget in seconds (default: %(default)s; 0: none)")
 
 
 @dataclass
@@ -86,6 +136,18 @@ class SuiteState:
     replay_base: str = "conformance replay"
     detection: dict[str, Any] | None = None  # the fault catalogue's score, when asked
     parallel: dict[str, Outcome] | None = None  # --workers: every check's outcome
+    planned: list[str] = field(default_factory=list)  # the session's checks, in order
+    # Work to run in the session after the checks, before results.json: Hypothesis runs
+    # there once its pytest plugin is loaded (run before, it warns of a side effect).
+    at_finish: list[Callable[[], None]] = field(default_factory=list)
+    progress: Any = None  # told when each check starts and ends (cli/progress.py)
+    differential: str | None = None  # issue 14: "advisory" | "fail" | None (off)
+    # A contract breach of the target during setup: AM-SCHEMA's failure record (runner.py).
+    setup_failure: dict[str, Any] | None = None
+
+    def stopped_reason(self) -> str | None:
+        """Why the transport guard stopped sending (timeouts, resets, --max-time), if it did."""
+        return self.context.client.guard.stopped if self.context is not None else None
 
 
 STATE_KEY = pytest.StashKey[SuiteState]()
@@ -104,9 +166,17 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     wanted = state.config.checks if state.config else metafunc.config.getoption("check")
     try:
         checks = select(list(wanted))
+        if state.config is None and metafunc.config.getoption("shard"):
+            checks = select(shard_checks(list(wanted),
+                                         parse_shard(metafunc.config.getoption("shard"))))
     except KeyError as exc:
         raise pytest.UsageError(str(exc.args[0])) from None
-    metafunc.parametrize("check_id", [c.id for c in checks], ids=[c.id for c in checks])
+    except ValueError as exc:
+        raise pytest.UsageError(str(exc)) from None
+    if state.setup_failure is not None and SETUP_CHECK not in [c.id for c in checks]:
+        checks = [*select([SETUP_CHECK]), *checks]  # the breach found at setup is reported
+    state.planned = [c.id for c in checks]  # --workers runs these on its threads
+    metafunc.parametrize("check_id", state.planned, ids=state.planned)
 
 
 def config_from_options(opts: pytest.Config) -> SuiteConfig:
@@ -123,7 +193,6 @@ def config_from_options(opts: pytest.Config) -> SuiteConfig:
         "--password": from_env(get("password"), ENV_PASSWORD),
         "--owner-user": from_env(get("owner_user"), ENV_OWNER_USER),
         "--owner-password": from_env(get("owner_password"), ENV_OWNER_PASSWORD),
-        "--owner-id": from_env(get("owner_id"), ENV_OWNER_ID),
     }
     missing = [k for k, v in required.items() if not v]
     if missing:
@@ -133,24 +202,58 @@ def config_from_options(opts: pytest.Config) -> SuiteConfig:
         user=required["--user"], password=required["--password"],  # type: ignore[arg-type]
         owner_user=required["--owner-user"],  # type: ignore[arg-type]
         owner_password=required["--owner-password"],  # type: ignore[arg-type]
-        owner_id=required["--owner-id"],  # type: ignore[arg-type]
+        owner_id=from_env(get("owner_id"), ENV_OWNER_ID) or "",  # "": discovered
         profile=PROFILES[get("profile")],
         seed=get("seed") if get("seed") is not None else random.randrange(2**31),
         checks=list(get("check")), client=client_config(opts, endpoint),
-        category=get("ticket_category"), reply_template=get("reply_template"),
-        workers=get("workers"))
+        smtp_capture=get("smtp_capture"),
+        category=get("ticket_category") or "", reply_template=get("reply_template") or "",
+        max_body_bytes=positive_limit(get("max_body_bytes")), workers=workers(get("workers")))
+
+
+def workers(value: int) -> int:
+    """--workers must be 1 or more."""
+    if value < 1:
+        raise pytest.UsageError(f"--workers {value}: expected 1 or more")
+    return value
+
+
+def positive_limit(value: int | None) -> int | None:
+    """--max-body-bytes must be a positive number of bytes."""
+    if value is not None and value < 1:
+        raise pytest.UsageError(f"--max-body-bytes {value}: expected a positive number")
+    return value
+
+
+def ci_from_options(opts: pytest.Config, config: SuiteConfig) -> None:
+    """Example database, shard and baseline from the options (see ``suite/ci.py``)."""
+    results_json = opts.getoption("results_json")
+    example_db = opts.getoption("example_db") or ("default" if results_json else "none")
+    try:
+        configure(config, report_dir=Path(results_json).parent if results_json else Path(),
+                  example_db=example_db,
+                  readonly=opts.getoption("example_db_readonly"),
+                  shard=opts.getoption("shard"), baseline=opts.getoption("baseline"))
+    except ValueError as exc:
+        raise pytest.UsageError(str(exc)) from None
 
 
 def client_config(opts: pytest.Config, endpoint: str) -> ClientConfig:
     try:
-        return transport_config(
+        config = transport_config(
             endpoint, timeout=opts.getoption("request_timeout"),
             retries=opts.getoption("retries"), rate_limit=opts.getoption("rate_limit"),
+            rate_limit_max_wait=opts.getoption("rate_limit_max_wait"),
             headers=opts.getoption("header"), basic_auth=opts.getoption("basic_auth"),
             client_cert=opts.getoption("client_cert"),
-            client_key=opts.getoption("client_key"), ca_bundle=opts.getoption("ca_bundle"))
+            client_key=opts.getoption("client_key"), ca_bundle=opts.getoption("ca_bundle"),
+            follow_redirects=opts.getoption("follow_redirects"),
+            max_response_bytes=opts.getoption("max_response_bytes"))
     except ValueError as exc:
         raise pytest.UsageError(str(exc)) from None
+    config.max_failures = max(0, opts.getoption("max_transport_failures"))
+    config.max_time = max(0.0, opts.getoption("max_time"))
+    return config
 
 
 @pytest.fixture(scope="session")
@@ -158,6 +261,7 @@ def conformance_state(request: pytest.FixtureRequest) -> Iterator[SuiteState]:
     state = request.config.stash[STATE_KEY]
     if state.config is None:
         state.config = config_from_options(request.config)
+        ci_from_options(request.config, state.config)
         capture_at = request.config.getoption("smtp_capture")
         if capture_at:
             from conformance.suite.smtp_capture import SmtpCapture
@@ -169,13 +273,18 @@ def conformance_state(request: pytest.FixtureRequest) -> Iterator[SuiteState]:
         state.target_info.setdefault("results_path", request.config.getoption("results_json"))
     state.redactor.add(*config.secrets())
     try:
-        contract = load_contract(config.wsdl)
+        if state.context is not None:  # set up by `conformance run`: log in once per run
+            raise _AlreadySetUp
+        contract = load_contract(local_wsdl(config.wsdl, config.client
+                                            or ClientConfig(config.endpoint)))
         recorder = Recorder()
         client = TargetClient(contract, config.client or ClientConfig(config.endpoint),
                               recorder)
         ctx = RunContext(config, contract, client, recorder, state.capture)
         state.context = ctx
         ctx.setup()
+    except _AlreadySetUp:
+        pass
     except (ContractError, TargetError) as exc:
         state.setup_error = str(exc)
     finally:
@@ -184,40 +293,65 @@ def conformance_state(request: pytest.FixtureRequest) -> Iterator[SuiteState]:
     yield state
     if state.context is not None:
         state.redactor.add(*state.context.session_keys)
+        state.context.teardown()  # log out every session the run opened
+
+
+class _AlreadySetUp(Exception):
+    """The run context came set up (``conformance run``): nothing to log in again."""
 
 
 def replay_command(state: SuiteState, check_id: str) -> str:
+    """A command that replays the check's minimal example as printed (replay_command.py)."""
     path = state.target_info.get("results_path") or "results.json"
-    return f"{state.replay_base} {path} --check {check_id}"
+    assert state.config is not None
+    return build_replay_command(state.config, str(path), check_id, state.replay_base)
 
 
 def execute(state: SuiteState, check_id: str) -> Outcome:
     """Run one check in this session and keep its outcome."""
+    if state.progress is not None:
+        state.progress.start(check_id, state.context)
     if state.config is not None and state.config.workers > 1 and state.setup_error is None:
         outcome = parallel_outcome(state, check_id)
-        state.outcomes.append(outcome)
-        return outcome
-    check = select([check_id])[0]
-    outcome = run_check(state.context if state.setup_error is None else None, check,
-                        state.setup_error, replay_command(state, check_id))
+    else:
+        outcome = run_check(state.context if state.setup_error is None else None,
+                            select([check_id])[0], state.setup_error,
+                            replay_command(state, check_id))
+    if state.setup_failure is not None and check_id == SETUP_CHECK:
+        outcome.status, outcome.failure = FAILED, state.setup_failure
+        outcome.reason = None
     if state.context is not None:
         state.redactor.add(*state.context.session_keys)
+    baseline.apply(state.config.baseline if state.config else None, outcome)
     state.outcomes.append(outcome)
+    if state.progress is not None:
+        state.progress.done(outcome)
     return outcome
 
 
 def parallel_outcome(state: SuiteState, check_id: str) -> Outcome:
-    """--workers: the first test runs every selected check on the workers; each test then
-    reports its check's outcome, in the serial order."""
+    """--workers: the first test runs every check of the session on the workers; each test
+    then reports its check's outcome, in the serial order."""
     if state.parallel is None:
         from conformance.suite.workers import run_parallel
 
         assert state.config is not None and state.context is not None
-        state.parallel = run_parallel(state.context, select(state.config.checks),
+        state.parallel = run_parallel(state.context,
+                                      select(state.planned or state.config.checks),
                                       state.config.workers,
                                       lambda cid: replay_command(state, cid))
         state.redactor.add(*state.context.session_keys)
     return state.parallel[check_id]
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_report_teststatus(report: pytest.TestReport, config: pytest.Config
+                             ) -> tuple[str, str, str] | None:
+    """With progress lines, pytest's own progress dots would only interleave with them."""
+    state = config.stash.get(STATE_KEY, None)
+    if state is None or state.progress is None or report.when != "call":
+        return None
+    return report.outcome, "", report.outcome.upper()
 
 
 @pytest.hookimpl(hookwrapper=True)
@@ -245,9 +379,25 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     path = session.config.getoption("results_json", None)
     if state is None or state.config is None or not path:
         return
+    for work in state.at_finish:
+        work()
     state.target_info.setdefault("results_path", path)
+    differential_phase(state, session.config.getoption("differential", None))
     data = results_document(state)
     results.write(data, Path(path), state.redactor)
+    # issue 14: EARL JSON-LD, SVG badge and Markdown summary beside results.json
+    from conformance.publish import write_beside
+
+    write_beside(Path(path), state.redactor.deep(data))
+
+
+def differential_phase(state: SuiteState, option: str | None) -> None:
+    """issue 14: with --differential, one more outcome (AM-REFERENCE-DIFF) after the checks."""
+    mode = state.differential or option
+    if mode and state.context is not None and state.setup_error is None:
+        from conformance.differential import run_differential
+
+        state.outcomes.append(run_differential(state, mode))
 
 
 def results_document(state: SuiteState) -> dict[str, Any]:
@@ -260,7 +410,8 @@ def results_document(state: SuiteState) -> dict[str, Any]:
                     "version": ctx.contract.version}
     recorder = ctx.recorder if ctx is not None else Recorder()
     target = {"endpoint": config.endpoint, "wsdl": config.wsdl, "embedded": config.embedded,
-              "faults": config.faults, **state.target_info}
+              "faults": config.faults, "max_body_bytes": config.max_body_bytes,
+              **state.target_info}
     target.pop("results_path", None)
     document = results.build(
         state.outcomes, target=target, seed=config.seed, profile=config.profile.name,
@@ -270,7 +421,21 @@ def results_document(state: SuiteState) -> dict[str, Any]:
                   results.timing_summary(recorder.timings)},
         created={"tickets": ctx.created_tickets if ctx else [],
                  "attachments": ctx.created_attachments if ctx else []},
-        inputs=ctx.inputs if ctx else [], aborted=state.setup_error)
+        inputs=ctx.inputs if ctx else [], aborted=state.setup_error or state.stopped_reason())
+    if state.setup_error is not None and ctx is not None:  # what happened before it stopped
+        document["setup_exchanges"] = [exchange_record(e) for e in ctx.recorder.current]
     document["contract_check"] = ctx.contract_check if ctx else None
+    document["discovery"] = ctx.discovery if ctx else None
+    document["replay_env"] = secret_env(config)  # secrets a replay takes from the environment
+    document["sessions"] = ({**ctx.sessions.summary(), "subscription": ctx.subscription}
+                            if ctx else None)
     document["detection"] = state.detection
+    if ctx is not None:  # contract coverage: what of the contract the run exercised
+        ctx.coverage.note_operations(list(recorder.timings))
+        document["coverage"] = ctx.coverage.summary()
+    document["verdict_text"] = baseline.verdict_text(document["verdict"], state.outcomes)
+    document["baseline"] = baseline.summary(
+        config.baseline.path if config.baseline else None, state.outcomes)
+    document["shard"] = ({"index": config.shard[0], "total": config.shard[1],
+                          "of": config.shard_of} if config.shard else None)
     return document

@@ -13,6 +13,7 @@ from typing import Any
 
 from conformance import __version__
 from conformance.strategies.xmltext import char_classes
+from conformance.suite.baseline import is_waived
 from conformance.suite.outcome import ERROR, FAILED, PASSED, SKIPPED, Outcome, Redactor
 from conformance.suite.registry import CLASSES, MUST
 
@@ -20,7 +21,7 @@ SCHEMA_VERSION = 1
 
 
 def verdict(outcomes: list[Outcome], aborted: str | None = None) -> str:
-    if any(o.status == FAILED and o.level == MUST for o in outcomes):
+    if any(o.status == FAILED and o.level == MUST and not is_waived(o) for o in outcomes):
         return "nonconformant"
     if aborted or any(o.status == ERROR for o in outcomes) or not outcomes:
         return "error"

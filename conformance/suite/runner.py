@@ -2,16 +2,18 @@
 the SMTP capture) when no endpoint is given, check the configuration and reach the target
 before anything else, run the pytest suite in-process, and stop what was started.
 
-Exceptions of type :class:`RunError` carry the exit code of PRODUCT.md (2 configuration,
-3 unreachable) and one readable line.
+Exceptions of type :class:`RunError` carry the exit code of PRODUCT.md (2 configuration or
+credentials the target refuses, 3 unreachable or stopped answering) and one readable line;
+one raised after the first request also carries the run's state, so that the report is
+still written. A target that answers during setup but breaks the contract (an undecodable or
+invalid response) is no RunError: the run goes on to report it as a failure of AM-SCHEMA
+with its evidence (exit 1), every other check not run.
 """
 
 from __future__ import annotations
 
-import atexit
 import contextlib
 import logging
-import shutil
 import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -24,14 +26,16 @@ from conformance.contract import ContractError, load_contract
 from conformance.suite import test_conformance
 from conformance.suite.client import (
     ClientConfig,
+    Exchange,
+    LoginRefused,
     Recorder,
     TargetClient,
     TargetError,
-    http_session,
 )
 from conformance.suite.config import REFERENCE_OWNER, REFERENCE_USER, SuiteConfig
 from conformance.suite.context import RunContext
-from conformance.suite.fetch import fetch_wsdl
+from conformance.suite.fetch import local_wsdl as fetch_local_wsdl
+from conformance.suite.outcome import SETUP_CHECK, failure_record
 from conformance.suite.plugin import SuiteState
 from conformance.suite.registry import select
 
@@ -39,9 +43,10 @@ EXIT_USAGE, EXIT_UNREACHABLE = 2, 3
 
 
 class RunError(Exception):
-    def __init__(self, message: str, exit_code: int) -> None:
+    def __init__(self, message: str, exit_code: int, state: SuiteState | None = None) -> None:
         super().__init__(message)
         self.exit_code = exit_code
+        self.state = state  # set once a request was sent: the report must still be written
 
 
 class _Injection:
@@ -106,7 +111,7 @@ def prepare(config: SuiteConfig, capture: Any = None) -> SuiteState:
     missing = [flag for flag, value in (
         ("--user", config.user), ("--password", config.password),
         ("--owner-user", config.owner_user), ("--owner-password", config.owner_password),
-        ("--owner-id", config.owner_id)) if not value]
+        ) if not value]  # --owner-id may be left to discovery
     if missing:
         raise RunError(f"missing {', '.join(missing)} (give the options or the "
                        "CONFORMANCE_* environment variables)", EXIT_USAGE)
@@ -121,39 +126,49 @@ def prepare(config: SuiteConfig, capture: Any = None) -> SuiteState:
     state = SuiteState(config=config, capture=capture)
     state.redactor.add(*config.secrets())
     recorder = Recorder()
+    client = TargetClient(contract, config.client or ClientConfig(config.endpoint), recorder)
+    ctx = RunContext(config, contract, client, recorder, capture)
+    state.context = ctx
     try:
-        client = TargetClient(contract, config.client or ClientConfig(config.endpoint),
-                              recorder)
-        ctx = RunContext(config, contract, client, recorder, capture)
         ctx.setup()
     except TargetError as exc:
-        code = EXIT_USAGE if "cannot log in" in str(exc) else EXIT_UNREACHABLE
-        raise RunError(f"{config.endpoint}: {exc}", code) from None
-    except Exception as exc:  # e.g. requests' InvalidURL/MissingSchema for a wrong URL
-        raise RunError(f"cannot use endpoint {config.endpoint!r}: {exc}", EXIT_USAGE
-                       ) from None
-    state.context = ctx
+        state.redactor.add(*ctx.session_keys)
+        state.setup_error = f"{config.endpoint}: {exc}"
+        breach = contract_breach(recorder)
+        if breach is None:
+            code = EXIT_USAGE if isinstance(exc, LoginRefused) else EXIT_UNREACHABLE
+            raise RunError(state.setup_error, code, state) from None
+        state.setup_failure = failure_record(ctx, f"during setup: {exc}",
+                                             f"conformance run --check {SETUP_CHECK}")
+        return state
     state.redactor.add(*ctx.session_keys)
     return state
 
 
+def contract_breach(recorder: Recorder) -> Exchange | None:
+    """The setup exchange in which the target answered (HTTP 200 or 500, the statuses of
+    SOAP 1.1 over HTTP) something undecodable or invalid, if that is why setup stopped."""
+    last = recorder.current[-1] if recorder.current else None
+    if last is not None and last.error is None and last.response_invalid and (
+            last.status in (200, 500)):
+        return last
+    return None
+
+
 def local_wsdl(config: SuiteConfig) -> str:
-    """The WSDL for messages; one given as an http(s) URL is fetched through the suite's
-    own HTTP session (headers, auth, TLS) into a folder that lives as long as the process."""
-    if not config.wsdl.startswith(("http://", "https://")):
-        return config.wsdl
-    session = http_session(config.client or ClientConfig(config.endpoint))
-    folder = Path(tempfile.mkdtemp(prefix="conformance-wsdl-"))
-    atexit.register(shutil.rmtree, folder, True)
-    timeout = config.client.timeout if config.client else 30.0
-    return str(fetch_wsdl(session, config.wsdl, folder, timeout))
+    """The WSDL for messages (one given as a URL fetched through the suite's session)."""
+    return fetch_local_wsdl(config.wsdl, config.client or ClientConfig(config.endpoint))
 
 
-def run_pytest(state: SuiteState, report_dir: Path, quiet: bool = True) -> int:
+def run_pytest(state: SuiteState, report_dir: Path, quiet: bool = True,
+               extra: list[str] | None = None) -> int:
     """Run the suite's tests in this process; returns pytest's exit code."""
     report_dir.mkdir(parents=True, exist_ok=True)
     results_path = report_dir / "results.json"
-    for stale in (results_path, report_dir / "junit.xml", report_dir / "report.html"):
+    from conformance.publish import OUTPUT_NAMES  # issue 14: EARL, badge, summary
+
+    for stale in (results_path, report_dir / "junit.xml", report_dir / "report.html",
+                  *(report_dir / name for name in OUTPUT_NAMES)):
         stale.unlink(missing_ok=True)  # never render an earlier run's results as this one's
     state.target_info["results_path"] = str(results_path)
     with tempfile.TemporaryDirectory() as tmp:
@@ -165,8 +180,10 @@ def run_pytest(state: SuiteState, report_dir: Path, quiet: bool = True) -> int:
             f"--junitxml={report_dir / 'junit.xml'}", "-o", "junit_family=xunit2",
             "-o", "junit_suite_name=addmessage-conformance",
             f"--results-json={results_path}",
-            "-qq" if quiet else "-v", "--no-header", "-rN", "-W", "ignore::DeprecationWarning",
-            "-W", "ignore::pytest.PytestAssertRewriteWarning",
+            "-qq" if quiet else "-v", "--no-header", "-rN",
+            "-W", "ignore::DeprecationWarning",
+            "-o", "console_output_style=classic",  # no [100%]: progress lines say more
+            "-W", "ignore::pytest.PytestAssertRewriteWarning", *(extra or []),
         ]
         code = int(pytest.main(args, plugins=[_Injection(state)]))
     if results_path.is_file():

@@ -6,6 +6,8 @@ from conformance.suite.checks import (  # noqa: F401, I001  (registration order 
     status,
     notification,
     persistence,
+    roundtrip,
+    limits,
     errors,
     robustness,
     concurrency,

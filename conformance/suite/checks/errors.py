@@ -7,6 +7,7 @@ from typing import Any
 from hypothesis import strategies as st
 
 from conformance.strategies import domain
+from conformance.strategies import edge_examples as edge
 from conformance.suite.checks._common import fail
 from conformance.suite.client import Reply
 from conformance.suite.context import RunContext
@@ -23,11 +24,12 @@ def _expect_code(reply: Reply, code: str, why: str) -> None:
 
 
 def _error_check(ctx: RunContext, check_id: str, strategy: st.SearchStrategy[Any],
-                 code: str, why: Any, fixed: list[dict[str, Any]]) -> int:
+                 code: str, why: Any, fixed: list[dict[str, Any]],
+                 coverage: list[dict[str, Any]] | None = None) -> int:
     def body(example: dict) -> None:
         _expect_code(ctx.send(ctx.prepare(example)), code, why(example))
 
-    return ctx.run_examples(check_id, strategy, body, fixed=fixed)
+    return ctx.run_examples(check_id, strategy, body, fixed=fixed, coverage=coverage)
 
 
 @check("AM-ERR-SESSION", "An invalid, empty or logged-out session key gets errorCode 5",
@@ -38,7 +40,8 @@ def bad_session(ctx: RunContext) -> int:
                         domain.add_message(session=domain.invalid_session()), "5",
                         lambda e: f"a {e['session']} session key",
                         [e for kind in domain.SESSION_KINDS_INVALID
-                         for e in domain.systematic(session=kind)[:2]])
+                         for e in domain.systematic(session=kind)[:2]],
+                        coverage=edge.pairwise_sessions())
 
 
 @check("AM-ERR-TICKET", "An unknown or malformed ticket id gets errorCode 13",

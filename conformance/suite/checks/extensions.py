@@ -62,8 +62,11 @@ def _capture(ctx: RunContext) -> object:
 
 def _mail_for(ctx: RunContext, addresses: list[str]) -> list[tuple[list[str], EmailMessage]]:
     capture = _capture(ctx)
-    return [(rcpts, message_from_bytes(content, policy=policy.default))  # type: ignore
-            for rcpts, content in capture.wait_for(addresses)]  # type: ignore[attr-defined]
+    delivered = [(rcpts, message_from_bytes(content, policy=policy.default))  # type: ignore
+                 for rcpts, content in capture.wait_for(addresses)]  # type: ignore[attr-defined]
+    for rcpts, message in delivered:  # evidence: which mail went to whom
+        ctx.recorder.note_mail(rcpts, message)
+    return delivered
 
 
 @check("AM23-MAIL", "addMessage2/3 mail the complete body to every To, Cc and Bcc recipient",

@@ -68,7 +68,7 @@ def error_code_documented(ctx: RunContext) -> int:
 def served_wsdl(ctx: RunContext) -> int:
     from conformance.contract import CANONICAL_WSDL, ContractError
     from conformance.contractcheck import check_contract
-    from conformance.suite.fetch import fetch_wsdl
+    from conformance.suite.fetch import WsdlUnusable, fetch_wsdl
     from conformance.suite.registry import CheckSkipped
 
     endpoint = ctx.config.endpoint
@@ -76,8 +76,11 @@ def served_wsdl(ctx: RunContext) -> int:
     ctx.example = {"wsdl": url}
     with tempfile.TemporaryDirectory() as folder:
         try:
-            served = fetch_wsdl(ctx.client.session, url, Path(folder), ctx.client.config.timeout)
+            served = fetch_wsdl(ctx.client.session, url, Path(folder),
+                                ctx.client.config.timeout, ctx.client.config)
             report = check_contract(CANONICAL_WSDL, served)
+        except WsdlUnusable as exc:  # it answered 200 with something unusable: a finding
+            fail(f"the target serves an unusable WSDL: {exc}")
         except ContractError as exc:
             raise CheckSkipped(f"the target serves no usable WSDL at {url}: {exc}") from None
     ctx.contract_check = {**report.to_dict(), "served_wsdl": url}

@@ -1,0 +1,152 @@
+"""Round trip of every written field: what addAttachment, newTicket, setTicket and the
+addMessage family write is compared with every read path that returns it, pair by pair
+from the contract-derived table (``conformance.suite.write_read``)."""
+
+from __future__ import annotations
+
+import base64
+from typing import Any
+
+from hypothesis import strategies as st
+
+from conformance.strategies import domain
+from conformance.strategies import edge_examples as edge
+from conformance.strategies.xmltext import xml_text
+from conformance.suite import write_read
+from conformance.suite.checks._common import fail, require_success, short
+from conformance.suite.checks._observe import Observation, run_judged
+from conformance.suite.context import Prepared, RunContext, items, text
+from conformance.suite.registry import check
+
+
+def uploaded(example: dict[str, Any], prepared: Prepared) -> dict[str, dict[str, Any]]:
+    """attachment id -> the addAttachment parameters it was uploaded with (the new uploads
+    of an example are its distinct linked ids, in order)."""
+    specs = [s for s in example["attachments"] if s["kind"] == "new"]
+    return {attachment_id: {"attachmentName": spec["name"], "contentType": spec["content_type"],
+                            "data": base64.b64decode(spec["data"])}
+            for attachment_id, spec in zip(prepared.attachment_ids, specs, strict=False)}
+
+
+def same_media_type(sent: str, got: str) -> bool:
+    """RFC 2045 5.1: type, subtype and parameter names are case-insensitive (and so are
+    charset values, RFC 2046 4.1.2); whitespace around ";" and "=" is not significant."""
+    def param(text: str) -> str:
+        name, _, value = (part.strip() for part in text.partition("="))
+        name = name.lower()
+        return f"{name}={value.lower() if name == 'charset' else value}"
+
+    def norm(value: str) -> list[str]:
+        head, *params = [p.strip() for p in value.split(";")]
+        return [head.lower(), *sorted(param(p) for p in params if p)]
+
+    return norm(sent) == norm(got)
+
+
+def _equal(leaf: str, sent: Any, got: str) -> bool:
+    return same_media_type(str(sent), got) if leaf.endswith("contentType") else str(sent) == got
+
+
+ATTACHED = domain.add_message(
+    template=st.just("none"),
+    attachment_lists=st.lists(domain.new_attachment(), min_size=1, max_size=3).flatmap(
+        domain.with_repeats))
+
+
+@check("AM-ATTACHMENT-META", "The name and content type an attachment was uploaded with come "
+       "back unchanged from getMessage's attachmentInfo and from getAttachment",
+       clause="addAttachment: attachmentName, contentType; getMessage: attachmentInfo; "
+       "getAttachment (media types compared as RFC 2045 5.1 says)", family="persistence")
+def attachment_metadata(ctx: RunContext) -> int:
+    compared = write_read.pairs_from(ctx.contract, "addAttachment", "AM-ATTACHMENT-META")
+
+    def judge(seen: Observation) -> None:
+        for attachment_id, params in uploaded(seen.example, seen.prepared).items():
+            if attachment_id not in seen.reads["getMessage"]:
+                fail(f"{seen.prepared.operation} linked attachment {attachment_id}, and "
+                     "getMessage's attachmentInfo does not list it")
+            for pair in compared:
+                got = seen.reads[pair.read_op][attachment_id].get(pair.read, "")
+                if not _equal(pair.write, params[pair.write], got):
+                    fail(f"attachment {attachment_id} was uploaded with {pair.write} "
+                         f"{short(params[pair.write])} and {pair.read_op} returns "
+                         f"{pair.read} {short(got)}")
+
+    return run_judged(ctx, "AM-ATTACHMENT-META", ATTACHED, judge,
+                      fixed=domain.systematic() + edge.attachment_examples(
+                          ctx.config.profile.name),
+                      coverage=edge.pairwise_valid(), family="persistence", attachments=True)
+
+
+TITLES = xml_text(min_size=1, max_size=60)
+
+
+def new_ticket(ctx: RunContext, title: str) -> tuple[dict[str, Any], dict[str, Any]]:
+    """A ticket of the suite's own, titled ``title``; (params sent, reply data)."""
+    params = {"sessionKey": ctx.agent_key, "title": f"[conformance-suite seed "
+              f"{ctx.config.seed}] {title}", "sLevel": "2", "categoryId": ctx.config.category,
+              "priorityId": "-1", "owner": ctx.config.owner_id, "customers": {},
+              "extraFields": {}, "sendNotification": False}
+    reply = ctx.expect_ok(ctx.client.call("newTicket", "setup", **params), "newTicket")
+    ticket_id = text(reply.data.get("ticketId"))
+    ctx.created_tickets.append(ticket_id)
+    return params, reply.data
+
+
+def ticket_fields(ctx: RunContext, ticket_id: str) -> dict[str, str]:
+    return ctx.ticket(ticket_id).fields
+
+
+def _sent(pair: write_read.Pair, params: dict[str, Any], data: dict[str, Any]) -> str:
+    path = pair.write
+    if path.startswith("ticketValues/item/value["):
+        wanted = path.partition("[")[2].rstrip("]")
+        pairs = items(params.get("ticketValues"))
+        return next(text(p["value"]) for p in pairs if p["field"] == wanted)
+    return text(params[path] if path in params else data.get(path))
+
+
+def _compare(pairs: list[write_read.Pair], params: dict[str, Any], data: dict[str, Any],
+             fields: dict[str, str], what: str) -> None:
+    for pair in pairs:
+        field = pair.read.partition(":")[2]
+        if field not in fields:
+            continue  # a field the suite does not read (see write_read.returned_fields)
+        sent = _sent(pair, params, data)
+        if fields[field] != sent:
+            fail(f"{what}: {pair.write_op} wrote {pair.write} {short(sent)} and "
+                 f"{pair.read_op} returns {field} {short(fields[field])}")
+
+
+@check("AM-ROUNDTRIP", "Every other field the suite writes reads back unchanged: the ticket's "
+       "id, title and category (newTicket, setTicket) and the message id (getMessage)",
+       clause="newTicket, setTicket, getTicket; addMessage: messageID; getMessage",
+       family="persistence")
+def roundtrip(ctx: RunContext) -> int:
+    contract = ctx.contract
+    strategy = st.tuples(domain.add_message(template=st.just("none")), TITLES, TITLES)
+
+    def body(case: tuple[dict, str, str]) -> None:
+        example, first, second = case
+        params, data = new_ticket(ctx, first)
+        ticket_id = text(data.get("ticketId"))
+        _compare(write_read.pairs_from(contract, "newTicket", "AM-ROUNDTRIP"), params, data,
+                 ticket_fields(ctx, ticket_id), f"ticket {ticket_id}")
+        values = {"sessionKey": ctx.agent_key, "ticketId": ticket_id, "ticketValues": {
+            "item": [{"field": "ticket.title", "value": second},
+                     {"field": "ticket.status", "value": example["status"]}]}}
+        ctx.expect_ok(ctx.client.call("setTicket", "setup", **values), "setTicket")
+        _compare(write_read.pairs_from(contract, "setTicket", "AM-ROUNDTRIP"), values, {},
+                 ticket_fields(ctx, ticket_id), f"ticket {ticket_id}")
+        prepared = ctx.prepare(example)
+        prepared.params["ticketId"] = prepared.ticket_id = ticket_id
+        reply = ctx.send(prepared)
+        message_id = require_success(reply, prepared)
+        message = ctx.message(message_id)
+        _compare(write_read.pairs_from(contract, prepared.operation, "AM-ROUNDTRIP"),
+                 prepared.params, reply.data, message.fields, f"message {message_id}")
+
+    fixed = [(e, "title with trailing space ", " \u00e6\u00f8\u00e5 \U0001f600\r\n")
+             for e in domain.systematic()]
+    return ctx.run_examples("AM-ROUNDTRIP", strategy, body, coverage=fixed)
+

@@ -1,0 +1,119 @@
+"""The differential oracle (conformance/differential/): the run's generated examples sent
+to a target and to a fresh embedded reference target, answers normalised and compared.
+Against the reference target with ``status-reopen`` and only AM-SLEVEL selected (a check
+that does not look at the status), the reopened ticket is a finding with both exchanges;
+when AM-STATUS runs and fails, the same difference is named by it and no finding remains;
+the faultless target gives no finding; ``conformance run --differential=fail`` fails the run."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from conformance.contract import CANONICAL_WSDL
+from conformance.differential import CHECK_ID, run_differential
+from conformance.differential.normalise import IdMap, differences, normalise
+from conformance.suite import runner
+from conformance.suite.config import PROFILES, SuiteConfig
+from conformance.suite.outcome import Outcome, run_check
+from conformance.suite.registry import select
+from conformance.suite.results import verdict
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@contextmanager
+def session(faults: list[str], checks: list[str], seed: int = 3) -> Iterator[Any]:
+    """A finished in-process session (state with outcomes) against the embedded target."""
+    with runner.embedded_target(faults) as embedded:
+        config = SuiteConfig(endpoint="", wsdl=str(CANONICAL_WSDL), user="", password="",
+                             owner_user="", owner_password="", owner_id="",
+                             profile=PROFILES["quick"], seed=seed, checks=checks,
+                             faults=faults)
+        runner.embedded_config(config, embedded.target.endpoint)
+        state = runner.prepare(config, embedded.capture)
+        state.outcomes = [run_check(state.context, c, None, "replay") for c in select(checks)]
+        yield state
+
+
+def differential(faults: list[str], checks: list[str], mode: str = "advisory"
+                 ) -> tuple[Outcome, list[Outcome]]:
+    with session(faults, checks) as state:
+        return run_differential(state, mode), list(state.outcomes)
+
+
+def test_a_difference_no_selected_check_names_is_a_finding_with_both_exchanges() -> None:
+    outcome, checks = differential(["status-reopen"], ["AM-SLEVEL"])
+    assert [c.status for c in checks] == ["passed"]  # the selected check does not see it
+    assert outcome.id == CHECK_ID and outcome.status == "failed" and outcome.level == "SHOULD"
+    findings = outcome.failure["findings"]
+    paths = {(f["operation"], f["path"], f["target"], f["reference"]) for f in findings}
+    assert ("getTicket", "ticketResult.item.ticket.status.value", "open", "closed") in paths
+    first = findings[0]
+    assert "getTicket" in first["target_request"] and "getTicket" in first["reference_request"]
+    assert ">open<" in first["target_response"] and ">closed<" in first["reference_response"]
+    assert first["example"]["status"] == "close"  # the setTicket verb
+    assert verdict([*checks, outcome]) == "conformant"  # advisory: not part of the verdict
+
+
+def test_a_difference_a_failed_check_names_is_not_a_second_finding() -> None:
+    outcome, checks = differential(["status-reopen"], ["AM-SLEVEL", "AM-STATUS"], "fail")
+    assert {c.id: c.status for c in checks} == {"AM-SLEVEL": "passed", "AM-STATUS": "failed"}
+    assert outcome.status == "passed", outcome.failure
+    assert outcome.level == "MUST" and "0 difference(s) no check names" in outcome.reason
+    assert "named by failed checks" in outcome.reason and " 0 named" not in outcome.reason
+
+
+def test_the_faultless_target_gives_no_finding() -> None:
+    outcome, _checks = differential([], ["AM-ATTACHMENTS", "AM-ERR-SESSION", "AM23-TEMPLATE"])
+    assert outcome.status == "passed", outcome.failure and outcome.failure["findings"][:3]
+    assert outcome.examples > 10
+
+
+def test_no_generated_example_is_skipped_not_passed() -> None:
+    outcome, _checks = differential([], ["AM-WSDL"])
+    assert outcome.status == "skipped" and "no addMessage-family example" in outcome.reason
+
+
+def test_normalisation_maps_ids_masks_keys_and_times_and_ignores_order() -> None:
+    left, right = IdMap(), IdMap()
+    a = {"errorCode": 0, "messageId": "77", "sessionKey": "k1",
+         "ticketResult": {"item": [{"field": "ticket.created_at", "type": "TypeDateTime",
+                                    "value": "2026-01-01 10:00"},
+                                   {"field": "ticket.id", "type": "TypeInteger",
+                                    "value": "1602"}]},
+         "messageIds": {"item": ["5", "77"]}}
+    b = {"errorCode": 0, "messageId": "9001", "sessionKey": "other",
+         "ticketResult": {"item": [{"field": "ticket.id", "type": "TypeInteger",
+                                    "value": "40"},
+                                   {"field": "ticket.created_at", "type": "TypeDateTime",
+                                    "value": "2030-05-05 23:59"}]},
+         "messageIds": {"item": ["9001", "12"]}}
+    left.map("ticket", "1602"), right.map("ticket", "40")
+    left.map("message", "5"), right.map("message", "12")
+    assert differences(normalise(a, left), normalise(b, right)) == []
+    b["errorCode"] = 13
+    assert differences(normalise(a, left), normalise(b, right)) == [
+        {"path": "errorCode", "target": 0, "reference": 13}]
+
+
+def test_cli_differential_fail_fails_the_run(tmp_path: Path) -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "conformance", "run", "--profile", "quick", "--seed", "3",
+         "--fault", "status-reopen", "--check", "AM-SLEVEL", "--differential=fail",
+         "--report-dir", str(tmp_path)], cwd=ROOT, capture_output=True, text=True,
+        timeout=300)
+    assert done.returncode == 1, done.stdout + done.stderr
+    results = json.loads((tmp_path / "results.json").read_text(encoding="utf-8"))
+    record = next(c for c in results["checks"] if c["id"] == CHECK_ID)
+    assert record["status"] == "failed" and record["level"] == "MUST"
+    assert record["failure"]["findings"][0]["reference_response"]
+    assert "norges bank" not in (tmp_path / "results.json").read_text(encoding="utf-8")
+    assert f"FAILED   {CHECK_ID}" in done.stdout
+    page = (tmp_path / "report.html").read_text(encoding="utf-8")
+    assert "differential-findings" in page and "Reference: response" in page
