@@ -113,3 +113,16 @@ def test_cli_run_with_two_workers_reports_in_the_serial_order(tmp_path: Path) ->
                          timeout=60, cwd=ROOT, check=False)
     assert bad.returncode == 2 and "--workers 0" in bad.stderr
     assert "Traceback" not in bad.stderr
+
+
+def test_a_worker_shares_the_runs_limits_and_sessions_and_is_logged_out() -> None:
+    with context() as main:
+        other = workers.worker_context(main, 1)
+        assert other.client.guard is main.client.guard  # one --max-time, one failure count
+        assert other.discovery == main.discovery and other.coverage is main.coverage
+        assert other.sessions is main.sessions and other.agent_key in main.sessions.open_keys()
+        main.teardown()
+        assert main.sessions.open_keys() == []
+        assert other.client.call("getTicket", sessionKey=other.agent_key,
+                                 ticketId="1", ticketFields={"item": ["ticket.id"]}
+                                 ).error_code == "5"  # the worker's session is logged out

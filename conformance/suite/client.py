@@ -316,6 +316,12 @@ class TargetClient:
                                          "POST", hops)
             hops += 1
 
+    def share_limits(self, other: TargetClient) -> None:
+        """Count against ``other``'s limits (--workers): one --rate-limit, one transport
+        guard (consecutive failures, --max-time) for every client of the run."""
+        self.guard = other.guard
+        self._throttle = other._throttle  # type: ignore[method-assign]
+
     def _throttle(self) -> None:
         if self.config.rate_limit <= 0:
             return

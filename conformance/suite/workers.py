@@ -23,19 +23,23 @@ from __future__ import annotations
 import copy
 import sys
 import threading
+import warnings
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from hypothesis.errors import HypothesisDeprecationWarning
+
 from conformance.suite.client import Recorder, TargetClient
-from conformance.suite.context import RunContext, text
+from conformance.suite.context import RUN_SESSION, RunContext, text
 from conformance.suite.outcome import Outcome, run_check
 from conformance.suite.registry import Check
 
 # Checks that read the SMTP capture, which every worker's mail reaches: they run alone.
 OBSERVE_MAIL = frozenset({"AM23-MAIL", "AM23-BCC-HIDDEN", "AM23-ILLEGAL-ADDRESS"})
 SWITCH_INTERVAL_S = 0.0005
+RANDOM_NOTE = "Do not use the `random` module inside strategies"
 
 
 class NotificationHub:
@@ -64,20 +68,37 @@ class NotificationHub:
         return next((c for c in self.contexts if ticket_id in c.created_tickets), None)
 
 
-def worker_context(main: RunContext) -> RunContext:
-    """A context like ``main`` (configuration, contract, discovered facts) with a client,
-    a recorder, sessions and tickets of its own; it reads notifications through the hub."""
+def worker_context(main: RunContext, number: int = 1) -> RunContext:
+    """A context like ``main`` (configuration, contract, what discovery found) with a
+    client, a recorder, sessions and tickets of its own; it reads notifications through
+    the hub. Shared with ``main``: the session log (the run's teardown logs the worker's
+    sessions out too), the rate limit and transport guard, the coverage, the ids
+    addressed, and the coverage phase's family observations (made once per run, as in a
+    serial run)."""
+    shared_observations(main)
     ctx = copy.copy(main)
     ctx.recorder = Recorder()
     ctx.client = TargetClient(main.contract, main.client.config, ctx.recorder)
+    ctx.client.share_limits(main.client)  # the run's rate limit and guard, not one each
     ctx.created_tickets, ctx.created_attachments, ctx.session_keys = [], [], []
     ctx.inputs, ctx.example, ctx.examples_run, ctx.contract_check = [], None, 0, None
     ctx._pool, ctx._pool_uses, ctx._logged_out = {}, {}, None
     ctx._status_seen, ctx._status_set, ctx._verb_state = {}, {}, {}
-    config = main.config
-    ctx.agent_key = ctx.login(config.user, config.password, "agent")
-    ctx.owner_key = ctx.login(config.owner_user, config.owner_password, "owner")
+    if main.unknown is not None:  # the verified ids are shared, the probes are the worker's
+        ctx.unknown = copy.copy(main.unknown)
+        ctx.unknown._call = ctx.client.call
+        ctx.unknown._session_key = lambda: ctx.agent_key
+    config, purpose = main.config, f"{RUN_SESSION} (worker {number})"
+    ctx.agent_key = ctx.login(config.user, config.password, "agent", purpose)
+    ctx.owner_key = ctx.login(config.owner_user, config.owner_password, "owner", purpose)
     return ctx
+
+
+def shared_observations(main: RunContext) -> None:
+    """Make the coverage phase's cache (checks/_observe.py) one for every worker, with a
+    lock so that a family's observations are made once."""
+    main.__dict__.setdefault("_shared_observations", {})
+    main.__dict__.setdefault("_shared_lock", threading.Lock())
 
 
 @dataclass
@@ -101,11 +122,25 @@ def run_parallel(main: RunContext, checks: list[Check], workers: int,
     the workers' records (requests, timings, inputs, created ids, sessions) into ``main``
     in the order of a serial run."""
     marks = len(main.inputs), len(main.created_tickets), len(main.created_attachments)
-    contexts = [main] + [worker_context(main) for _ in range(max(1, workers) - 1)]
+    contexts = [main] + [worker_context(main, n) for n in range(1, max(1, workers))]
     hub = NotificationHub(contexts)
     for ctx in contexts:
         ctx.notification_hub = hub
     done: dict[str, _Done] = {}
+    with warnings.catch_warnings():
+        # Hypothesis notes a change of the global `random` state during a draw as a use of
+        # `random` in a strategy; with workers it is another thread's doing (the embedded
+        # target's email.utils.make_msgid, Hypothesis's own seeding for another check),
+        # never the strategies' (they draw from Hypothesis alone).
+        warnings.filterwarnings("ignore", message=RANDOM_NOTE,
+                                category=HypothesisDeprecationWarning)
+        _run_threads(main, contexts, checks, done, replay)
+    _merge(main, contexts[1:], [done[c.id] for c in checks], marks)
+    return {check_id: d.outcome for check_id, d in done.items()}
+
+
+def _run_threads(main: RunContext, contexts: list[RunContext], checks: list[Check],
+                 done: dict[str, _Done], replay: Callable[[str], str]) -> None:
     queue = deque(c for c in checks if c.id not in OBSERVE_MAIL)
     lock = threading.Lock()
 
@@ -135,8 +170,6 @@ def run_parallel(main: RunContext, checks: list[Check], workers: int,
         sys.setswitchinterval(interval)
         for ctx in contexts:
             ctx.notification_hub = None
-    _merge(main, contexts[1:], [done[c.id] for c in checks], marks)
-    return {check_id: d.outcome for check_id, d in done.items()}
 
 
 def _merge(main: RunContext, others: list[RunContext], ordered: list[_Done],
