@@ -96,9 +96,10 @@ def worker_context(main: RunContext, number: int = 1) -> RunContext:
 
 def shared_observations(main: RunContext) -> None:
     """Make the coverage phase's cache (checks/_observe.py) one for every worker, with a
-    lock so that a family's observations are made once."""
+    lock per family's phase so that its observations are made once."""
     main.__dict__.setdefault("_shared_observations", {})
     main.__dict__.setdefault("_shared_lock", threading.Lock())
+    main.__dict__.setdefault("_shared_locks", {})
 
 
 @dataclass

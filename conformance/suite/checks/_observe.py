@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -85,8 +86,7 @@ def shared_phase(ctx: RunContext, family: str, examples: list[dict[str, Any]],
     returns how many were judged and the failed judgements with their exchanges."""
     cache: dict[str, _Shared] = ctx.__dict__.setdefault("_shared_observations", {})
     key = family + json.dumps(examples, sort_keys=True)
-    # --workers (suite/workers.py): the cache and its lock are shared by the workers
-    with ctx.__dict__.get("_shared_lock") or contextlib.nullcontext():
+    with _lock_for(ctx, key):
         _observe_once(ctx, cache, key, examples)
     failing = []
     shared = cache[key]
@@ -99,6 +99,16 @@ def shared_phase(ctx: RunContext, family: str, examples: list[dict[str, Any]],
         except CheckFailed as exc:
             failing.append(Judged(example, str(exc), exchanges))
     return len(examples), failing
+
+
+def _lock_for(ctx: RunContext, key: str) -> Any:
+    """--workers (suite/workers.py): the cache is shared by the workers, with a lock per
+    family's phase; a serial run has none."""
+    locks: dict[str, threading.Lock] | None = ctx.__dict__.get("_shared_locks")
+    if locks is None:
+        return contextlib.nullcontext()
+    with ctx.__dict__["_shared_lock"]:
+        return locks.setdefault(key, threading.Lock())
 
 
 def _observe_once(ctx: RunContext, cache: dict[str, _Shared], key: str,
