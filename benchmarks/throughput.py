@@ -24,8 +24,14 @@ Run from the repository root: ``.venv/bin/python benchmarks/throughput.py [--pro
 from __future__ import annotations
 
 import argparse
+import contextlib
 import http.client
+import subprocess
+import sys
 import time
+from collections.abc import Iterator
+from types import SimpleNamespace
+from typing import Any
 from urllib.parse import urlsplit
 
 from conformance import soap
@@ -62,13 +68,37 @@ def replay(endpoint: str, contract: Contract, exchanges: list[Exchange]) -> floa
     return time.perf_counter() - started
 
 
+@contextlib.contextmanager
+def served_target() -> Iterator[Any]:
+    """The reference target in a process of its own (``conformance serve``), mailing to a
+    capture server in this one: the target's threads do not share the suite's GIL."""
+    from conformance.suite.smtp_capture import SmtpCapture
+
+    capture = SmtpCapture(wait=1.0).start()
+    child = subprocess.Popen(
+        [sys.executable, "-m", "conformance", "serve", "--port", "0", "--quiet",
+         "--smtp", capture.address], stdout=subprocess.PIPE, text=True)
+    try:
+        endpoint = (child.stdout.readline() if child.stdout else "").strip()
+        yield SimpleNamespace(target=SimpleNamespace(endpoint=endpoint), capture=capture)
+    finally:
+        child.terminate()
+        child.wait(timeout=10)
+        capture.stop()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--profile", choices=sorted(PROFILES), default="standard")
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--target", choices=("embedded", "process"), default="embedded",
+                        help="the reference target in this process (as `conformance run` "
+                             "does) or in a process of its own")
     args = parser.parse_args()
 
-    with runner.embedded_target([]) as embedded:
+    started_target = (runner.embedded_target([]) if args.target == "embedded"
+                      else served_target())
+    with started_target as embedded:
         config = runner.embedded_config(SuiteConfig(
             endpoint="", wsdl=str(CANONICAL_WSDL), user="", password="", owner_user="",
             owner_password="", owner_id="", profile=PROFILES[args.profile], seed=args.seed),
@@ -101,6 +131,7 @@ def main() -> None:
     ratio = suite_s / raw_s
     rows = [
         ("profile / seed", f"{args.profile} / {args.seed}"),
+        ("target", args.target),
         ("checks", f"{len(outcomes)} ({', '.join(f'{k} {v}' for k, v in statuses.items())})"),
         ("suite time", f"{suite_s:.2f} s"),
         ("examples", f"{examples}"),

@@ -5,8 +5,22 @@ Public API: load the contract, and the version. Everything else is reached throu
 (``conformance``), the pytest plugin, or the sub-packages named in ARCHITECTURE.md.
 """
 
-from conformance.contract import CANONICAL_WSDL, Contract, ContractError, load_contract
+from __future__ import annotations
+
+from typing import Any
 
 __version__ = "0.1.0"
+_CONTRACT_NAMES = ("CANONICAL_WSDL", "Contract", "ContractError", "load_contract")
+
+
+def __getattr__(name: str) -> Any:
+    """The contract's names, imported on first use (PEP 562): the CLI starts without
+    loading xmlschema."""
+    if name in _CONTRACT_NAMES:
+        from conformance import contract
+
+        return getattr(contract, name)
+    raise AttributeError(f"module 'conformance' has no attribute {name!r}")
+
 
 __all__ = ["CANONICAL_WSDL", "Contract", "ContractError", "__version__", "load_contract"]

@@ -10,19 +10,20 @@ from __future__ import annotations
 
 import functools
 import hashlib
-import urllib.request
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from lxml import etree
-from xmlschema import XMLSchemaValidationError
-from xmlschema.extras.wsdl import Wsdl11Document
-from xmlschema.validators import XsdComplexType, XsdElement, XsdGroup
 
-from conformance import ns
+from conformance import codec, ns
 from conformance.resources import data_dir
+
+if TYPE_CHECKING:  # xmlschema is imported on first use: `conformance --help` stays quick
+    from xmlschema import XMLSchemaValidationError
+    from xmlschema.extras.wsdl import Wsdl11Document
+    from xmlschema.validators import XsdElement
 
 SCHEMAS_DIR = data_dir("schemas")
 CANONICAL_WSDL = SCHEMAS_DIR / "ticket.wsdl"
@@ -109,10 +110,17 @@ class Contract:
     ) -> dict[str, Any]:
         """Validate and decode a request wrapper element in one pass (``validate=False``
         decodes what it can and ignores errors)."""
+        if validate:
+            fast = self._fast_decode(operation.input_element, element)
+            if fast is not None:
+                return fast
         return _decode(operation.input_element, element, validate)
 
     def decode_output(self, operation: Operation, element: etree._Element) -> dict[str, Any]:
         """Validate and decode a response wrapper element in one pass."""
+        fast = self._fast_decode(operation.output_element, element)
+        if fast is not None:
+            return fast
         return _decode(operation.output_element, element)
 
     def encode_input(self, operation: Operation, data: dict[str, Any]) -> etree._Element:
@@ -125,18 +133,78 @@ class Contract:
     def encode_output(
         self, operation: Operation, data: dict[str, Any], validate: bool = True
     ) -> etree._Element:
+        if validate:
+            fast = self._fast_encode(operation.output_element, data)
+            if fast is not None:
+                return fast
         return _encode(operation.output_element, data, validate)
 
     def is_valid(self, xsd_element: XsdElement, element: etree._Element) -> str | None:
         """None if ``element`` validates against ``xsd_element``, else the first reason."""
+        if self._fast_valid(xsd_element, element):
+            return None
         # xmlschema types its sources as xml.etree elements; it reads lxml ones as well.
         for error in xsd_element.iter_errors(element):  # type: ignore[arg-type]
             return _validation_reason(error)
         return None
 
+    # the fast path (codec.py): lxml validation and compiled plans -----------------------
+    @cached_property
+    def _validator(self) -> codec.Validator | None:
+        try:
+            wsdl_root = etree.parse(_local_source(self.source)).getroot()
+        except (OSError, etree.XMLSyntaxError, codec.Unsupported):
+            wsdl_root = None
+        try:
+            return codec.schema_validator(self.types_schema, wsdl_root)
+        except (OSError, etree.LxmlError, codec.Unsupported):
+            return None
+
+    @cached_property
+    def _plans(self) -> dict[str, codec.Plan]:
+        plans: dict[str, codec.Plan] = {}
+        for op in self.operations.values():
+            for xsd_element in (op.input_element, op.output_element):
+                try:
+                    plans[xsd_element.name] = codec.compile_plan(xsd_element)
+                except codec.Unsupported:
+                    pass
+        return plans
+
+    def _fast_valid(self, xsd_element: XsdElement, element: etree._Element) -> bool:
+        """True only when lxml says ``element`` is a valid ``xsd_element`` (False means
+        "ask xmlschema", which gives the reason)."""
+        validator = self._validator
+        return (validator is not None and element.tag == xsd_element.name
+                and validator.valid(element))
+
+    def _fast_decode(self, xsd_element: XsdElement, element: etree._Element
+                     ) -> dict[str, Any] | None:
+        plan = self._plans.get(xsd_element.name)
+        if plan is None or not self._fast_valid(xsd_element, element):
+            return None
+        try:
+            decoded = plan.decode(element)
+        except (codec.Unsupported, ValueError):
+            return None
+        return decoded if isinstance(decoded, dict) else {}
+
+    def _fast_encode(self, xsd_element: XsdElement, data: dict[str, Any]
+                     ) -> etree._Element | None:
+        plan = self._plans.get(xsd_element.name)
+        if plan is None:
+            return None
+        try:
+            element = plan.build(data, nsmap={None: xsd_element.target_namespace})
+        except (codec.Unsupported, ValueError):
+            return None
+        return element if self._fast_valid(xsd_element, element) else None
+
 
 def _child_names(xsd_element: XsdElement) -> list[str]:
     """The local names of the elements a complex type's content model allows, in order."""
+    from xmlschema.validators import XsdComplexType, XsdGroup
+
     xsd_type = xsd_element.type
     if not isinstance(xsd_type, XsdComplexType) or not isinstance(xsd_type.content, XsdGroup):
         return []
@@ -146,6 +214,8 @@ def _child_names(xsd_element: XsdElement) -> list[str]:
 
 def _decode(xsd_element: XsdElement, element: etree._Element, validate: bool = True
             ) -> dict[str, Any]:
+    from xmlschema import XMLSchemaValidationError
+
     # Prefixes declared above the element (on the Envelope, say) are in scope for the
     # QNames of xsi:type values too. xmlschema types its sources as xml.etree elements;
     # it reads lxml ones as well.
@@ -187,6 +257,8 @@ def _without_xsi(value: Any) -> Any:
 
 def _encode(xsd_element: XsdElement, data: dict[str, Any], validate: bool = True
             ) -> etree._Element:
+    from xmlschema import XMLSchemaValidationError
+
     namespace = xsd_element.target_namespace
     try:
         result = xsd_element.encode(
@@ -210,8 +282,16 @@ def _validation_reason(exc: XMLSchemaValidationError) -> str:
     return f"{reason} (at {where})" if where else reason
 
 
+def _local_source(source: str) -> str:
+    if source.startswith(("http://", "https://")):
+        raise codec.Unsupported("remote WSDL")
+    return source.removeprefix("file://")
+
+
 def read_source(source: str | Path, timeout: float = 10.0) -> bytes:
     """The bytes of a WSDL given as a path or an http(s)/file URL."""
+    import urllib.request
+
     text = str(source)
     try:
         if text.startswith(("http://", "https://", "file://")):
@@ -244,6 +324,8 @@ def _load_file(path: str, _mtime_ns: int, _size: int) -> Contract:
 
 
 def _load(source: str | Path) -> Contract:
+    from xmlschema.extras.wsdl import Wsdl11Document
+
     raw = read_source(source)
     try:
         document = Wsdl11Document(str(source))
@@ -260,6 +342,8 @@ def _load(source: str | Path) -> Contract:
 
 
 def _soap11_operations(document: Wsdl11Document) -> tuple[str, dict[str, Operation]]:
+    from xmlschema.validators import XsdElement
+
     for qname, binding in document.bindings.items():
         soap_binding = binding.soap_binding
         if soap_binding is None or soap_binding.tag != f"{{{ns.WSDL_SOAP11}}}binding":

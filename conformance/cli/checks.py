@@ -8,10 +8,13 @@ import argparse
 import logging
 import tempfile
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from conformance.cli import CliError
-from conformance.suite.client import ClientConfig
+
+if TYPE_CHECKING:  # zeep and requests are imported when a run starts, not for --help
+    from conformance.suite.client import ClientConfig
 
 DEFAULT_REPORT_DIR = "reports/latest"
 LOG_NAME = "conformance.log"

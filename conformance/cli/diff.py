@@ -13,13 +13,14 @@ import argparse
 import json
 import textwrap
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from conformance.cli import CliError
 from conformance.cli.help import summary
 from conformance.contract import CANONICAL_WSDL, ContractError
-from conformance.contractcheck import ContractCheck, check_contract
-from conformance.contractcheck.table import render_table
+
+if TYPE_CHECKING:  # the WSDL tools (zeep, xmlschema) are imported when a diff runs
+    from conformance.contractcheck import ContractCheck
 
 MAX_DETAILS = 10
 
@@ -45,6 +46,8 @@ def register(subparsers: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from conformance.contractcheck import check_contract
+
     canonical, target = args.canonical or str(CANONICAL_WSDL), args.target
     try:
         check = check_contract(canonical, target)
@@ -67,6 +70,8 @@ def _write_json(path: Path, data: dict[str, Any]) -> None:
 
 def render(check: ContractCheck) -> str:
     """The terminal report: the differences, then the WS-I results of the target."""
+    from conformance.contractcheck.table import render_table
+
     diff = check.diff
     lines = [f"Contract diff: {diff.canonical_source} -> {diff.target_source}", ""]
     if diff.differences:
@@ -91,6 +96,8 @@ def render(check: ContractCheck) -> str:
 
 def _render_wsi(check: ContractCheck) -> list[str]:
     """Failed assertions as a table with their details; passed ones as a list of ids."""
+    from conformance.contractcheck.table import render_table
+
     failed = [r for r in check.wsi if not r.passed]
     passed = [r.id for r in check.wsi if r.passed]
     lines = [f"WS-I Basic Profile 1.1 on {check.diff.target_source}: "

@@ -12,7 +12,7 @@ import contextlib
 import random
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from conformance.cli import (
     EXIT_INTERNAL,
@@ -27,7 +27,6 @@ from conformance.cli.checks import DEFAULT_REPORT_DIR, limits
 from conformance.cli.help import EXIT_CODES, Formatter
 from conformance.contract import CANONICAL_WSDL
 from conformance.suite import settings
-from conformance.suite.client import MAX_RESPONSE_BYTES, ClientConfig
 from conformance.suite.config import (
     DEFAULT_PROFILE,
     DEFAULT_SETTLE_TIME,
@@ -43,7 +42,10 @@ from conformance.suite.config import (
     transport_config,
 )
 from conformance.suite.guard import DEFAULT_MAX_FAILURES, DEFAULT_MAX_TIME
-from conformance.suite.transport import NO_REDIRECTS, REDIRECT_POLICIES
+from conformance.suite.transport import MAX_RESPONSE_BYTES, NO_REDIRECTS, REDIRECT_POLICIES
+
+if TYPE_CHECKING:  # zeep and requests are imported when a run starts, not for --help
+    from conformance.suite.client import ClientConfig
 
 EXIT_BY_VERDICT = {"conformant": EXIT_OK, "nonconformant": EXIT_NONCONFORMANT,
                    "error": EXIT_UNREACHABLE}
@@ -155,6 +157,9 @@ def register(subparsers: Any) -> None:
                              "detection score in the results (about a minute more)")
     parser.add_argument("--verbose", "-v", action="store_true",
                         help="show pytest's own output")
+    parser.add_argument("--workers", type=int, default=1, metavar="N",
+                        help="run the checks on N threads against the target, each with its "
+                             "own sessions and tickets; the results keep the serial order")
     parser.add_argument("--max-body-bytes", type=positive_int, default=None, metavar="N",
                         help="the target's limit for messageBody/htmlMessageBody in UTF-8 "
                              "bytes: past it a refusal with a documented errorCode is "
@@ -245,13 +250,23 @@ def suite_config(args: argparse.Namespace, seed: int | None, profile: str,
         reply_template=args.reply_template or "", faults=list(args.fault),
         smtp_capture=args.smtp_capture if args.endpoint else None,
         max_body_bytes=getattr(args, "max_body_bytes", None),
-        settle_time=_settle_time(args))
+        settle_time=_settle_time(args), workers=workers(getattr(args, "workers", None)))
 
 
 def _settle_time(args: argparse.Namespace) -> float | None:
     value = getattr(args, "settle_time", None)
     if value is not None and not 0 <= value <= 600:
         raise CliError(f"--settle-time {value:g}: expected 0 to 600 seconds")
+    return value
+
+
+def workers(value: int | None) -> int:
+    """--workers (also from the environment or the file) must be 1 or more; a command
+    without the option (replay) runs on one."""
+    if value is None:
+        return 1
+    if value < 1:
+        raise CliError(f"--workers {value}: must be 1 or more")
     return value
 
 

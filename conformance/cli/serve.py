@@ -38,6 +38,9 @@ def register(subparsers: Any) -> None:
                              "see `conformance variants`")
     parser.add_argument("--quiet", action="store_true",
                         help="log warnings only, not every call")
+    parser.add_argument("--latency", type=float, default=0.0, metavar="MS",
+                        help="answer every SOAP call MS milliseconds late (a stand-in for a "
+                             "remote target)")
     parser.set_defaults(handler=serve)
 
 
@@ -48,7 +51,7 @@ def serve(args: argparse.Namespace) -> int:
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
                         stream=sys.stderr)
     config = TargetConfig(host=args.host, port=args.port, db=args.db, smtp=args.smtp,
-                          faults=args.fault, variants=args.variant)
+                          faults=args.fault, variants=args.variant, latency_ms=args.latency)
     try:
         target = ReferenceTarget(config)
     except (UnknownFault, UnknownVariant) as exc:

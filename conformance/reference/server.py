@@ -40,6 +40,7 @@ class TargetConfig:
     threads: int = 8
     session_ttl: float = 1800.0
     max_request_bytes: int = DEFAULT_MAX_REQUEST_BYTES
+    latency_ms: float = 0.0  # delay before every SOAP answer (reference/latency.py)
     seed: str | Path | None = None  # seed data (default: fixtures/seed.json)
     connection_limit: int = CONNECTION_LIMIT  # idle clients must not block a new caller
     channel_timeout: int = CHANNEL_TIMEOUT  # seconds before an idle connection is closed
@@ -63,8 +64,13 @@ class ReferenceTarget:
         self.app = ReferenceApp(self.service, contract,
                                 max_request_bytes=self.config.max_request_bytes,
                                 variation=variation)
+        served: Any = self.app
+        if self.config.latency_ms > 0:
+            from conformance.reference.latency import Latency
+
+            served = Latency(self.app, self.config.latency_ms)
         self.server: Any = create_server(
-            self.app, host=self.config.host, port=self.config.port,
+            served, host=self.config.host, port=self.config.port,
             threads=self.config.threads, ident="conformance-reference",
             max_request_body_size=self.config.max_request_bytes,
             connection_limit=self.config.connection_limit,

@@ -59,6 +59,10 @@ CREATE TABLE IF NOT EXISTS outbox (
     id INTEGER PRIMARY KEY AUTOINCREMENT, message_id INTEGER, mail_from TEXT NOT NULL,
     recipients TEXT NOT NULL, content BLOB NOT NULL, status TEXT NOT NULL,
     created_at TEXT NOT NULL);
+-- getTicket lists a ticket's messages, getMessage a message's attachments: indexed, so a
+-- read costs the same however many messages the other tickets hold.
+CREATE INDEX IF NOT EXISTS messages_by_ticket ON messages (ticket_id, id);
+CREATE INDEX IF NOT EXISTS attachments_by_message ON message_attachments (message_id);
 """
 
 

@@ -28,7 +28,7 @@ from conformance.suite.evidence import mail_fact, redact_headers
 from conformance.suite.guard import DEFAULT_MAX_FAILURES, DEFAULT_MAX_TIME, Stopped, TransportGuard
 from conformance.suite.ratelimit import RateLimited, RetryBudget
 
-MAX_RESPONSE_BYTES = 32 * 1024 * 1024
+MAX_RESPONSE_BYTES = transport.MAX_RESPONSE_BYTES  # the cap lives with the transport rules
 LOOPBACK = {"127.0.0.1", "localhost", "::1"}
 
 
@@ -108,6 +108,8 @@ class Recorder:
         self.mail: list[dict[str, Any]] = []  # mail facts of the current example
         self.total = 0
         self._lock = threading.Lock()
+        self._writes = 0  # calls that may have changed any ticket
+        self._ticket_writes: dict[str, int] = {}  # calls that named one ticket
 
     def begin(self) -> None:
         self.current = []
@@ -118,6 +120,27 @@ class Recorder:
         current example."""
         with self._lock:
             self.mail.append(mail_fact(envelope_to, message))
+
+    # The port's reads, and the writes that name no existing ticket (reference: the
+    # operations table): neither can change a ticket. Every other call, raw ones included,
+    # may change the ticket it names, or any ticket when it names none.
+    UNCHANGING = frozenset({"getTicket", "getMessage", "getAttachment", "getReplyTemplate",
+                            "getUserNotifications", "login", "logout", "addAttachment",
+                            "allocUserNotifications", "newTicket"})
+
+    def note_call(self, operation: str, ticket_id: Any = None) -> None:
+        """Count a call that may have changed ``ticket_id`` (None: any ticket)."""
+        if operation in self.UNCHANGING:
+            return
+        with self._lock:
+            if isinstance(ticket_id, str):
+                self._ticket_writes[ticket_id] = self._ticket_writes.get(ticket_id, 0) + 1
+            else:
+                self._writes += 1
+
+    def ticket_version(self, ticket_id: str) -> tuple[int, int]:
+        """Changes when a call may have changed ``ticket_id``'s state."""
+        return self._writes, self._ticket_writes.get(ticket_id, 0)
 
     def add(self, exchange: Exchange) -> None:
         with self._lock:
@@ -162,6 +185,12 @@ class TargetClient:
     # calls -------------------------------------------------------------------------------
     def call(self, operation: str, role: str = "observe", **params: Any) -> Reply:
         """Call ``operation`` with keyword parameters; returns the decoded reply."""
+        try:
+            return self._call(operation, role, **params)
+        finally:
+            self.recorder.note_call(operation, params.get("ticketId"))
+
+    def _call(self, operation: str, role: str, **params: Any) -> Reply:
         op = self.contract.operation(operation)
         self._local.role = role
         self._local.operation = operation
@@ -189,7 +218,10 @@ class TargetClient:
         self._local.role = role
         self._local.operation = operation
         self._local.exchange = None
-        self.http_post(self.config.endpoint, body, headers)
+        try:
+            self.http_post(self.config.endpoint, body, headers)
+        finally:
+            self.recorder.note_call(operation)  # a raw body may name any ticket
         exchange: Exchange = self._local.exchange
         exchange.operation = operation
         self.recorder.add(exchange)
@@ -283,6 +315,12 @@ class TargetClient:
             address = transport.next_hop(response, address, self.config.follow_redirects,
                                          "POST", hops)
             hops += 1
+
+    def share_limits(self, other: TargetClient) -> None:
+        """Count against ``other``'s limits (--workers): one --rate-limit, one transport
+        guard (consecutive failures, --max-time) for every client of the run."""
+        self.guard = other.guard
+        self._throttle = other._throttle  # type: ignore[method-assign]
 
     def _throttle(self) -> None:
         if self.config.rate_limit <= 0:

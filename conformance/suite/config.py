@@ -7,11 +7,13 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from conformance.suite.client import MAX_RESPONSE_BYTES, ClientConfig
 from conformance.suite.ratelimit import DEFAULT_MAX_WAIT_S, RetryBudget
-from conformance.suite.transport import NO_REDIRECTS, REDIRECT_POLICIES
+from conformance.suite.transport import MAX_RESPONSE_BYTES, NO_REDIRECTS, REDIRECT_POLICIES
+
+if TYPE_CHECKING:  # the client (zeep, requests) is imported on first use
+    from conformance.suite.client import ClientConfig
 
 
 @dataclass(frozen=True)
@@ -65,6 +67,7 @@ class SuiteConfig:
     reply_template: str = ""  # empty: discovered before the run
     embedded: bool = False
     faults: list[str] = field(default_factory=list)
+    workers: int = 1  # threads running checks in parallel (suite/workers.py)
     max_body_bytes: int | None = None  # the target's declared body limit (UTF-8 bytes)
     # CI at scale (issue 13): a Hypothesis ExampleDatabase or None, shard "K/N", baseline
     example_db: Any = None
@@ -125,6 +128,8 @@ def transport_config(endpoint: str, *, timeout: float, retries: int,
     for path in (client_cert, client_key, ca_bundle):
         if path and not Path(path).is_file():
             raise ValueError(f"cannot read {path}")
+    from conformance.suite.client import ClientConfig
+
     auto = rate_limit == "auto"  # honour 429 and Retry-After (suite/ratelimit.py)
     budget = RetryBudget(DEFAULT_MAX_WAIT_S if rate_limit_max_wait is None
                          else rate_limit_max_wait) if auto else None

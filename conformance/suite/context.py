@@ -105,10 +105,16 @@ class RunContext:
         self.coverage = Coverage(contract)  # what of the contract the run exercised
         self._pool: dict[str, str] = {}
         self._pool_uses: dict[str, int] = {}
+        # The status getTicket last showed of a ticket, with the ticket's version then (see
+        # Recorder.ticket_version); and the status each setTicket verb was seen to leave.
+        self._status_seen: dict[str, tuple[str, tuple[int, int]]] = {}
+        self._status_set: dict[str, tuple[str, tuple[int, int]]] = {}
+        self._verb_state: dict[str, str] = {}
         self._logged_out: str | None = None
         self.agent_key = ""
         self.owner_key = ""
         self.notification_key = ""
+        self.notification_hub: Any = None  # set by suite/workers.py for parallel runs
         self.sessions = SessionLog()  # opened/closed, listed without keys
         self.subscription: dict[str, Any] = {"how": None, "kept_for_next_run": False}
         self.unavailable: dict[str, str] = {}  # what this target lacks -> why (skips)
@@ -222,14 +228,25 @@ class RunContext:
             self._pool[status] = self.new_ticket(f"status {status}")
             uses = 0
         self._pool_uses[status] = uses + 1
-        self.set_status(self._pool[status], status)
+        if not self.status_known(self._pool[status], status):
+            self.set_status(self._pool[status], status)
         return self._pool[status]
+
+    def status_known(self, ticket_id: str, verb: str) -> bool:
+        """True when getTicket showed ``ticket_id`` in the status that setTicket ``verb``
+        leaves, and no call that may change the ticket has been made since: setting it
+        again would change nothing, and the example starts from the status it asks for."""
+        seen = self._status_seen.get(ticket_id)
+        state = self._verb_state.get(verb)
+        return (seen is not None and state is not None and seen[0] == state
+                and seen[1] == self.recorder.ticket_version(ticket_id))
 
     def set_status(self, ticket_id: str, status: str) -> None:
         self.expect_ok(self.client.call(
             "setTicket", "setup", sessionKey=self.agent_key, ticketId=ticket_id,
             ticketValues={"item": [{"field": "ticket.status", "value": status}]}),
             f"setTicket status {status!r}")
+        self._status_set[ticket_id] = (status, self.recorder.ticket_version(ticket_id))
 
     def ticket(self, ticket_id: str) -> Ticket:
         reply = self.expect_ok(self.client.call(
@@ -237,7 +254,19 @@ class RunContext:
             ticketFields={"item": TICKET_FIELDS}), f"getTicket {ticket_id}")
         fields = {text(i.get("field")): text(i.get("value"))
                   for i in items(reply.data.get("ticketResult"))}
+        self.note_status(ticket_id, fields.get("ticket.status"))
         return Ticket(fields, [text(i) for i in items(reply.data.get("messageIds"))])
+
+    def note_status(self, ticket_id: str, status: str | None) -> None:
+        """Remember a status read with getTicket (and, when nothing could have changed the
+        ticket since a setTicket, the status that verb leaves)."""
+        if status is None:
+            return
+        version = self.recorder.ticket_version(ticket_id)
+        self._status_seen[ticket_id] = (status, version)
+        verb, set_at = self._status_set.pop(ticket_id, ("", None))
+        if set_at == version:
+            self._verb_state[verb] = status
 
     # messages and attachments ------------------------------------------------------------
     def message(self, message_id: str) -> Message:
@@ -269,11 +298,19 @@ class RunContext:
         """What the owner was notified of since the last look."""
         if "notifications" in self.unavailable:
             raise CheckSkipped(self.unavailable["notifications"])
+        if self.notification_hub is not None:  # --workers: one subscription for all
+            notes = self.notification_hub.take(self)
+        else:
+            notes = self.fetch_owner_notifications()
+        return own_notifications(notes, {*self.created_tickets, *self.addressed_tickets})
+
+    def fetch_owner_notifications(self) -> list[dict[str, Any]]:
+        """Every note of the owner's subscription since its last read (also about tickets
+        that are not this run's)."""
         reply = self.expect_ok(self.client.call(
             "getUserNotifications", sessionKey=self.owner_key,
             notificationKey=self.notification_key), "getUserNotifications")
-        notes = [dict(i) for i in items(reply.data.get("userNotifications"))]
-        return own_notifications(notes, {*self.created_tickets, *self.addressed_tickets})
+        return [dict(i) for i in items(reply.data.get("userNotifications"))]
 
     # examples ----------------------------------------------------------------------------
     def prepare(self, example: dict[str, Any]) -> Prepared:

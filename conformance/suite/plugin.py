@@ -92,6 +92,9 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         help="replyTemplateId with %%message.body%% for the template check (default: "
              "discovered)")
     add("--results-json", metavar="PATH", help="write results.json there")
+    add("--workers", type=int, default=1, metavar="N",
+        help="run the checks on N threads against the target, each with its own sessions "
+             "and tickets; results in the order of a serial run")
     add("--max-body-bytes", type=int, default=None, metavar="N",
         help="the target's declared limit for messageBody/htmlMessageBody in UTF-8 bytes: "
              "past it a refusal with a documented errorCode is allowed (never a silent cut)")
@@ -136,6 +139,8 @@ class SuiteState:
         timespec="seconds"))
     replay_base: str = "conformance replay"
     detection: dict[str, Any] | None = None  # the fault catalogue's score, when asked
+    parallel: dict[str, Outcome] | None = None  # --workers: every check's outcome
+    planned: list[str] = field(default_factory=list)  # the session's checks, in order
     # Work to run in the session after the checks, before results.json: Hypothesis runs
     # there once its pytest plugin is loaded (run before, it warns of a side effect).
     at_finish: list[Callable[[], None]] = field(default_factory=list)
@@ -174,7 +179,8 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
         raise pytest.UsageError(str(exc)) from None
     if state.setup_failure is not None and SETUP_CHECK not in [c.id for c in checks]:
         checks = [*select([SETUP_CHECK]), *checks]  # the breach found at setup is reported
-    metafunc.parametrize("check_id", [c.id for c in checks], ids=[c.id for c in checks])
+    state.planned = [c.id for c in checks]  # --workers runs these on its threads
+    metafunc.parametrize("check_id", state.planned, ids=state.planned)
 
 
 def config_from_options(opts: pytest.Config) -> SuiteConfig:
@@ -207,7 +213,14 @@ def config_from_options(opts: pytest.Config) -> SuiteConfig:
         smtp_capture=get("smtp_capture"),
         category=get("ticket_category") or "", reply_template=get("reply_template") or "",
         max_body_bytes=positive_limit(get("max_body_bytes")),
-        settle_time=get("settle_time"))
+        settle_time=get("settle_time"), workers=workers(get("workers")))
+
+
+def workers(value: int) -> int:
+    """--workers must be 1 or more."""
+    if value < 1:
+        raise pytest.UsageError(f"--workers {value}: expected 1 or more")
+    return value
 
 
 def positive_limit(value: int | None) -> int | None:
@@ -301,11 +314,14 @@ def replay_command(state: SuiteState, check_id: str) -> str:
 
 def execute(state: SuiteState, check_id: str) -> Outcome:
     """Run one check in this session and keep its outcome."""
-    check = select([check_id])[0]
     if state.progress is not None:
         state.progress.start(check_id, state.context)
-    outcome = run_check(state.context if state.setup_error is None else None, check,
-                        state.setup_error, replay_command(state, check_id))
+    if state.config is not None and state.config.workers > 1 and state.setup_error is None:
+        outcome = parallel_outcome(state, check_id)
+    else:
+        outcome = run_check(state.context if state.setup_error is None else None,
+                            select([check_id])[0], state.setup_error,
+                            replay_command(state, check_id))
     if state.setup_failure is not None and check_id == SETUP_CHECK:
         outcome.status, outcome.failure = FAILED, state.setup_failure
         outcome.reason = None
@@ -316,6 +332,21 @@ def execute(state: SuiteState, check_id: str) -> Outcome:
     if state.progress is not None:
         state.progress.done(outcome)
     return outcome
+
+
+def parallel_outcome(state: SuiteState, check_id: str) -> Outcome:
+    """--workers: the first test runs every check of the session on the workers; each test
+    then reports its check's outcome, in the serial order."""
+    if state.parallel is None:
+        from conformance.suite.workers import run_parallel
+
+        assert state.config is not None and state.context is not None
+        state.parallel = run_parallel(state.context,
+                                      select(state.planned or state.config.checks),
+                                      state.config.workers,
+                                      lambda cid: replay_command(state, cid))
+        state.redactor.add(*state.context.session_keys)
+    return state.parallel[check_id]
 
 
 @pytest.hookimpl(tryfirst=True)

@@ -155,6 +155,8 @@ OPTIONS: tuple[Option, ...] = (
     Option("example-db-readonly", "bool", False),
     Option("baseline", "path"),
     Option("shard", "str"),
+    # speed (issue 12)
+    Option("workers", "int", 1),
 )
 NOT_SETTINGS = {"help", "config", "print_config", "handler", "command", "run_parser"}
 

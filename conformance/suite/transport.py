@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import http.client
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 from urllib.parse import urljoin, urlsplit
 
-import requests
-import urllib3.exceptions
+if TYPE_CHECKING:  # requests is imported when a run starts, not for `conformance --help`
+    import requests
 
+MAX_RESPONSE_BYTES = 32 * 1024 * 1024  # the default of --max-response-bytes
 NO_REDIRECTS, SAME_ORIGIN = "no", "same-origin"
 REDIRECT_POLICIES = (NO_REDIRECTS, SAME_ORIGIN)
 MAX_HOPS = 5
@@ -81,6 +83,9 @@ def _chunks(response: requests.Response) -> Iterator[bytes]:
 
 def reason(exc: BaseException, timeout: float) -> str:
     """One sentence for a failure of the HTTP exchange."""
+    import requests
+    import urllib3.exceptions
+
     if isinstance(exc, RedirectRefused | TooLarge):
         return str(exc)
     if isinstance(exc, requests.exceptions.SSLError):

@@ -53,15 +53,16 @@ class Observed:
     prepared: Prepared
     reply: Reply
     message_id: str
-    before: Ticket
+    before: Ticket | None  # read only when the ticket is observed after the call too
     after: Ticket | None = None
 
 
 def send_valid(ctx: RunContext, example: dict[str, Any], observe_after: bool = True
                ) -> Observed:
-    """Prepare, snapshot the ticket, send, require success, snapshot again."""
+    """Prepare, snapshot the ticket, send, require success, snapshot again (with
+    ``observe_after=False``, neither snapshot: no caller compares one)."""
     prepared = ctx.prepare(example)
-    before = ctx.ticket(prepared.ticket_id)
+    before = ctx.ticket(prepared.ticket_id) if observe_after else None
     reply = ctx.send(prepared)
     message_id = require_success(reply, prepared)
     after = ctx.ticket(prepared.ticket_id) if observe_after else None

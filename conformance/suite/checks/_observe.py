@@ -10,7 +10,9 @@ fails is handed back to be re-run live (and simplified) by that check itself.
 
 from __future__ import annotations
 
+import contextlib
 import json
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -84,20 +86,8 @@ def shared_phase(ctx: RunContext, family: str, examples: list[dict[str, Any]],
     returns how many were judged and the failed judgements with their exchanges."""
     cache: dict[str, _Shared] = ctx.__dict__.setdefault("_shared_observations", {})
     key = family + json.dumps(examples, sort_keys=True)
-    if key not in cache:
-        shared = cache[key] = _Shared([], [])
-        for example in examples:
-            ctx.recorder.begin()
-            ctx.note_input(example)
-            try:
-                shared.observations.append(observe(ctx, example, after=True,
-                                                   attachments=True))
-            except CheckFailed as exc:
-                shared.observations.append(str(exc))
-            except BaseException:
-                del cache[key]  # not shared half-made: the next check observes anew
-                raise
-            shared.exchanges.append(list(ctx.recorder.current))
+    with _lock_for(ctx, key):
+        _observe_once(ctx, cache, key, examples)
     failing = []
     shared = cache[key]
     for example, seen, exchanges in zip(examples, shared.observations, shared.exchanges,
@@ -109,6 +99,34 @@ def shared_phase(ctx: RunContext, family: str, examples: list[dict[str, Any]],
         except CheckFailed as exc:
             failing.append(Judged(example, str(exc), exchanges))
     return len(examples), failing
+
+
+def _lock_for(ctx: RunContext, key: str) -> Any:
+    """--workers (suite/workers.py): the cache is shared by the workers, with a lock per
+    family's phase; a serial run has none."""
+    locks: dict[str, threading.Lock] | None = ctx.__dict__.get("_shared_locks")
+    if locks is None:
+        return contextlib.nullcontext()
+    with ctx.__dict__["_shared_lock"]:
+        return locks.setdefault(key, threading.Lock())
+
+
+def _observe_once(ctx: RunContext, cache: dict[str, _Shared], key: str,
+                  examples: list[dict[str, Any]]) -> None:
+    if key in cache:
+        return
+    shared = cache[key] = _Shared([], [])
+    for example in examples:
+        ctx.recorder.begin()
+        ctx.note_input(example)
+        try:
+            shared.observations.append(observe(ctx, example, after=True, attachments=True))
+        except CheckFailed as exc:
+            shared.observations.append(str(exc))
+        except BaseException:
+            del cache[key]  # not shared half-made: the next check observes anew
+            raise
+        shared.exchanges.append(list(ctx.recorder.current))
 
 
 def run_judged(ctx: RunContext, check_id: str, strategy: Any,

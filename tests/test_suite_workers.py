@@ -1,0 +1,128 @@
+"""Parallel workers (``--workers N``, suite/workers.py) against the real reference target:
+the same outcomes, in the same order, as a serial run with the same seed; faults are still
+caught; each worker has its own sessions and tickets; the shared notification stream hands
+every worker the notes about its own tickets; the mail-reading checks are known; and a CLI
+run with two workers writes results, JUnit and report in the serial order."""
+
+from __future__ import annotations
+
+import inspect
+import json
+import subprocess
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from conformance.contract import CANONICAL_WSDL
+from conformance.suite import runner, workers
+from conformance.suite.catalogue import all_checks, select
+from conformance.suite.config import PROFILES, SuiteConfig
+from conformance.suite.context import RunContext
+from conformance.suite.outcome import run_check
+
+# A notification check, an all-notifications observer, a mail reader (runs alone), and
+# two checks that only use their own tickets.
+CHECKS = ["AM-NOTIFY-TRUE", "AM23-MAIL", "AM-ERR-NO-CHANGE", "AM-STATUS", "AM-SLEVEL"]
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@contextmanager
+def context(faults: list[str] | None = None) -> Iterator[RunContext]:
+    with runner.embedded_target(faults or []) as embedded:
+        config = SuiteConfig(endpoint="", wsdl=str(CANONICAL_WSDL), user="", password="",
+                             owner_user="", owner_password="", owner_id="",
+                             profile=PROFILES["quick"], seed=7, faults=faults or [])
+        runner.embedded_config(config, embedded.target.endpoint)
+        state = runner.prepare(config, embedded.capture)
+        assert state.context is not None
+        yield state.context
+
+
+def summary(outcomes: list) -> list[tuple[str, str, int]]:
+    return [(o.id, o.status, o.examples) for o in outcomes]
+
+
+def test_two_workers_give_the_serial_outcomes_in_the_serial_order() -> None:
+    checks = select(CHECKS)
+    with context() as ctx:
+        serial = [run_check(ctx, check, None, "") for check in checks]
+        serial_inputs = list(ctx.inputs)
+    with context() as ctx:
+        before = ctx.recorder.total
+        parallel = workers.run_parallel(ctx, checks, 2, lambda cid: f"replay {cid}")
+        assert set(parallel) == set(CHECKS)
+        ordered = [parallel[c.id] for c in checks]
+        assert summary(ordered) == summary(serial)
+        assert all(o.status == "passed" for o in ordered), summary(ordered)
+        assert ctx.inputs == serial_inputs  # the input mix, merged in the serial order
+        assert ctx.recorder.total > before and ctx.notification_hub is None
+        assert len(set(ctx.session_keys)) >= 4  # the second worker's own sessions
+
+
+def test_faults_are_still_caught_with_workers() -> None:
+    checks = select(["AM-NOTIFY-TRUE", "AM-STATUS", "AM-SLEVEL"])
+    with context(["notify-twice"]) as ctx:
+        outcomes = workers.run_parallel(ctx, checks, 2, lambda cid: f"replay {cid}")
+    assert outcomes["AM-NOTIFY-TRUE"].status == "failed"
+    assert outcomes["AM-STATUS"].status == "passed"
+    assert outcomes["AM-NOTIFY-TRUE"].failure["replay"] == "replay AM-NOTIFY-TRUE"
+
+
+def test_the_hub_gives_each_worker_the_notes_about_its_tickets() -> None:
+    with context() as main:
+        other = workers.worker_context(main)
+        assert other.agent_key not in (main.agent_key, "") and other.client is not main.client
+        hub = workers.NotificationHub([main, other])
+        main.notification_hub = other.notification_hub = hub
+        main.owner_notifications()  # drain
+        mine, theirs = main.new_ticket("hub main"), other.new_ticket("hub other")
+        for ctx, ticket in ((main, mine), (other, theirs)):
+            ctx.expect_ok(ctx.client.call(
+                "addMessage", "subject", sessionKey=ctx.agent_key, messageBody="n",
+                ticketId=ticket, sLevel="1", attachmentIds={}, sendNotification=True),
+                "addMessage")
+        seen_by_main = {n["ticketId"] for n in main.owner_notifications()}
+        assert seen_by_main == {mine}
+        assert {n["ticketId"] for n in other.owner_notifications()} == {theirs}
+        assert main.owner_notifications() == [] and other.owner_notifications() == []
+
+
+def test_every_check_that_reads_the_mail_capture_runs_alone() -> None:
+    readers = {c.id for c in all_checks()
+               if "capture" in inspect.getsource(inspect.unwrap(c.run))}
+    assert readers and readers <= workers.OBSERVE_MAIL
+
+
+def test_cli_run_with_two_workers_reports_in_the_serial_order(tmp_path: Path) -> None:
+    order = ["AM-SLEVEL", "AM-NOTIFY-FALSE", "AM-STATUS"]
+    args = [sys.executable, "-m", "conformance", "run", "--profile", "quick", "--seed", "5",
+            "--workers", "2", "--report-dir", str(tmp_path)]
+    for check_id in order:
+        args += ["--check", check_id]
+    done = subprocess.run(args, capture_output=True, text=True, timeout=300, cwd=ROOT,
+                          check=False)
+    assert done.returncode == 0, done.stdout + done.stderr
+    data = json.loads((tmp_path / "results.json").read_text())
+    assert [c["id"] for c in data["checks"]] == order and data["verdict"] == "conformant"
+    junit = (tmp_path / "junit.xml").read_text()
+    assert [junit.index(f"[{c}]") for c in order] == sorted(junit.index(f"[{c}]")
+                                                             for c in order)
+    assert (tmp_path / "report.html").is_file()
+    bad = subprocess.run([*args[:-6], "--workers", "0"], capture_output=True, text=True,
+                         timeout=60, cwd=ROOT, check=False)
+    assert bad.returncode == 2 and "--workers 0" in bad.stderr
+    assert "Traceback" not in bad.stderr
+
+
+def test_a_worker_shares_the_runs_limits_and_sessions_and_is_logged_out() -> None:
+    with context() as main:
+        other = workers.worker_context(main, 1)
+        assert other.client.guard is main.client.guard  # one --max-time, one failure count
+        assert other.discovery == main.discovery and other.coverage is main.coverage
+        assert other.sessions is main.sessions and other.agent_key in main.sessions.open_keys()
+        main.teardown()
+        assert main.sessions.open_keys() == []
+        assert other.client.call("getTicket", sessionKey=other.agent_key,
+                                 ticketId="1", ticketFields={"item": ["ticket.id"]}
+                                 ).error_code == "5"  # the worker's session is logged out
