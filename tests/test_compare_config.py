@@ -3,15 +3,16 @@
 pyproject.toml), each with its own users and secrets named by environment variable; the
 command line adds targets and overrides keys; a bad table is one line naming the file, the
 key and what is allowed (exit 2); ``conformance run`` reading the same file skips the table,
-and a target's run never takes the file's run settings (one real comparison: the embedded
-reference target against the reference target with ``status-reopen``, quick profile, one
-check)."""
+and a target's run never takes the file's run settings (one real comparison, the targets
+run one after the other: the embedded reference target against the reference target with
+``status-reopen``, quick profile, one check; its page is self-contained)."""
 
 from __future__ import annotations
 
 import json
 from pathlib import Path
 
+import lxml.html
 import pytest
 
 from conformance.cli import main as cli_main
@@ -49,7 +50,7 @@ def test_a_comparison_from_the_configuration_file(
                                                           '"vendor"')[0], encoding="utf-8")
     monkeypatch.chdir(tmp_path)
     code = cli_main(["compare", "--profile", "quick", "--seed", "3", "--check", "AM-STATUS",
-                     "--workers", "2", "--report-dir", str(tmp_path / "out")])
+                     "--workers", "1", "--report-dir", str(tmp_path / "out")])  # in turn
     assert code == 1, capsys.readouterr()
     matrix = json.loads((tmp_path / "out" / "compare.json").read_text(encoding="utf-8"))
     assert [t["name"] for t in matrix["targets"]] == ["reference", "buggy"]
@@ -60,6 +61,12 @@ def test_a_comparison_from_the_configuration_file(
         assert results["target"]["embedded"] and results["seed"] == 3
     buggy = json.loads((tmp_path / "out" / "buggy" / "results.json").read_text("utf-8"))
     assert buggy["target"]["faults"] == ["status-reopen"]
+    # the page is self-contained: no style sheet, script, image or frame loaded from elsewhere
+    page = lxml.html.fromstring((tmp_path / "out" / "compare.html").read_bytes())
+    assert not page.xpath("//link[@href] | //script[@src] | //iframe | //object | //embed")
+    assert all(src.startswith("data:") for src in page.xpath("//img/@src"))
+    assert all(not href.startswith(("http:", "https:", "//"))
+               for href in page.xpath("//a/@href"))
 
 
 def test_the_command_line_adds_to_and_overrides_the_file(
