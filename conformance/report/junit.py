@@ -70,7 +70,7 @@ def add_missing(document: dict[str, Any], path: Path) -> list[str]:
 
 
 def _waived(check: dict[str, Any]) -> bool:
-    waiver = check.get("waived")
+    waiver = check.get("waived") or {}
     return bool(waiver) and not waiver.get("expired")
 
 
