@@ -131,3 +131,17 @@ def test_run_reads_the_same_file_and_skips_the_compare_table(
     printed = json.loads(capsys.readouterr().out)
     assert printed["settings"]["endpoint"] == "http://127.0.0.1:9/service/ticket"
     assert "compare" not in printed["settings"]
+
+
+def test_a_failed_should_check_is_an_advisory_cell_a_failed_must_a_failed_one() -> None:
+    from conformance.compare.matrix import cell
+
+    column = {"report": "vendor/report.html", "results": "vendor/results.json",
+              "log": "vendor/run.log", "verdict": "conformant", "classes": {"core": "passed"},
+              "message": ""}
+    for level, status in (("SHOULD", "advisory"), ("MUST", "failed")):
+        record = {"id": "AM-REFERENCE-DIFF", "status": "failed", "level": level,
+                  "examples": 3, "failure": {"message": "1 difference"}}
+        shown = cell(record, column, "AM-REFERENCE-DIFF")
+        assert shown == {"status": status, "link": "vendor/report.html#check-AM-REFERENCE-DIFF",
+                         "examples": 3, "message": "1 difference"}
