@@ -107,6 +107,8 @@ def test_the_command_line_adds_to_and_overrides_the_file(
      "key 'faults' must be a list"),
     ('[compare]\ntargets = []\n', "unknown key compare.targets (allowed: [[compare.target]]"),
     ('compare = 1\n', "key 'compare' must be a table"),
+    ('[[compare.target]]\nname = "v"\nendpoint = "reference"\nfaults = ["nope"]\n',
+     "compare.target[0]: target v: unknown fault nope; known faults: "),
     ('[[compare.target]]\nname = "v"\nendpoint = "https://v/"\nuser = "u"\n',
      "compare.target[0]: target v: missing key(s) password_env, owner_user"),
 ])
@@ -145,3 +147,12 @@ def test_a_failed_should_check_is_an_advisory_cell_a_failed_must_a_failed_one() 
         shown = cell(record, column, "AM-REFERENCE-DIFF")
         assert shown == {"status": status, "link": "vendor/report.html#check-AM-REFERENCE-DIFF",
                          "examples": 3, "message": "1 difference"}
+
+
+def test_an_unknown_fault_on_the_command_line_is_one_line_and_exit_2(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert cli_main(["compare", "--target", "b=reference", "--target-fault", "b=nope",
+                     "--report-dir", str(tmp_path / "out")]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("conformance: error: target b: unknown fault nope; known faults: ")
+    assert len(err.strip().splitlines()) == 1 and not (tmp_path / "out").exists()

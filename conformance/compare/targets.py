@@ -78,6 +78,12 @@ class TargetSpec:
             raise TargetSpecError(f"target name {self.name!r}: use letters, digits, '.', "
                                   "'_' or '-' (it names the column and the report sub-dir)")
         if self.embedded:
+            from conformance.reference.faults import UnknownFault, validate_faults
+
+            try:
+                validate_faults(self.faults)
+            except UnknownFault as exc:
+                raise TargetSpecError(f"target {self.name}: {exc}") from None
             return
         parts = urlparse(self.endpoint)
         if parts.scheme not in ("http", "https") or not parts.hostname or any(
