@@ -3,21 +3,26 @@ to a target and to a fresh embedded reference target, answers normalised and com
 Against the reference target with ``status-reopen`` and only AM-SLEVEL selected (a check
 that does not look at the status), the reopened ticket is a finding with both exchanges;
 when AM-STATUS runs and fails, the same difference is named by it and no finding remains;
-the faultless target gives no finding; ``conformance run --differential=fail`` fails the run."""
+the faultless target gives no finding; ``conformance run --differential=fail`` fails the run,
+and junit.xml has the outcome as a test case like any other check's."""
 
 from __future__ import annotations
 
 import json
 import subprocess
 import sys
+import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from conformance.contract import CANONICAL_WSDL
 from conformance.differential import CHECK_ID, run_differential
 from conformance.differential.normalise import IdMap, differences, normalise
+from conformance.report.junit import add_missing
 from conformance.suite import runner
 from conformance.suite.catalogue import select
 from conformance.suite.config import PROFILES, SuiteConfig
@@ -117,3 +122,50 @@ def test_cli_differential_fail_fails_the_run(tmp_path: Path) -> None:
     assert f"FAILED   {CHECK_ID}" in done.stdout
     page = (tmp_path / "report.html").read_text(encoding="utf-8")
     assert "differential-findings" in page and "Reference: response" in page
+    # junit.xml has it as a test case like any other check, counted in the suite's totals
+    suite = ET.parse(tmp_path / "junit.xml").getroot().find("testsuite")
+    assert suite is not None
+    cases = {c.get("name"): c for c in suite.iter("testcase")}
+    assert list(cases) == ["test_check[AM-SLEVEL]", f"test_check[{CHECK_ID}]"]
+    failure = cases[f"test_check[{CHECK_ID}]"].find("failure")
+    assert failure is not None and (failure.get("message") or "").startswith(f"{CHECK_ID}: ")
+    assert cases["test_check[AM-SLEVEL]"].find("failure") is None
+    assert (suite.get("tests"), suite.get("failures")) == ("2", "1")
+    assert "norges bank" not in (tmp_path / "junit.xml").read_text(encoding="utf-8")
+
+
+PYTEST_JUNIT = """<?xml version="1.0" encoding="utf-8"?><testsuites name="pytest tests">
+<testsuite name="addmessage-conformance" errors="0" failures="0" skipped="0" tests="1"
+ time="1.0" timestamp="t"><testcase classname="" name="test_check[AM-SLEVEL]" time="0.5" />
+</testsuite></testsuites>"""
+
+
+@pytest.mark.parametrize(("status", "element", "counter"), [
+    ("failed", "properties", None), ("skipped", "skipped", "skipped"),
+    ("error", "error", "errors"), ("passed", None, None)])
+def test_junit_gets_the_advisory_outcome_as_any_other_check(
+        status: str, element: str | None, counter: str | None, tmp_path: Path) -> None:
+    """The advisory (SHOULD) outcome maps to junit as pytest maps any other SHOULD check's
+    (test_conformance.py): a finding is a passing test case with an "advisory" property
+    (advisory findings are no failures; the verdict and exit code stay untouched), no
+    finding a plain test case; a second call adds nothing."""
+    path = tmp_path / "junit.xml"
+    path.write_text(PYTEST_JUNIT, encoding="utf-8")
+    document = {"checks": [
+        {"id": "AM-SLEVEL", "status": "passed", "level": "MUST"},
+        {"id": CHECK_ID, "status": status, "level": "SHOULD", "duration_s": 2.0,
+         "reason": "no generated example" if status != "failed" else None,
+         "failure": {"message": "1 difference"} if status == "failed" else None}]}
+    assert add_missing(document, path) == [CHECK_ID]
+    assert add_missing(document, path) == []
+    suite = ET.parse(path).getroot().find("testsuite")
+    assert suite is not None and suite.get("tests") == "2"
+    case = [c for c in suite.iter("testcase")][-1]
+    assert case.get("name") == f"test_check[{CHECK_ID}]" and case.get("time") == "2.000"
+    assert [e.tag for e in case] == ([element] if element else [])
+    if status == "failed":
+        prop = case.find("properties/property")
+        assert prop is not None and prop.get("name") == "advisory"
+        assert (prop.get("value") or "").startswith(f"SHOULD {CHECK_ID}: 1 difference")
+    for key in ("failures", "skipped", "errors"):
+        assert suite.get(key) == ("1" if key == counter else "0")

@@ -87,7 +87,10 @@ def test_unreachable_redis_is_a_configuration_error(tmp_path: Path) -> None:
     assert len(done.stderr.strip().splitlines()) == 1
 
 
-def test_failing_fixed_examples_are_kept_and_tried_first(tmp_path: Path) -> None:
+@pytest.mark.parametrize(("phase", "words"), [("fixed", "fixed example"),
+                                              ("coverage", "the coverage phase")])
+def test_failing_fixed_examples_are_kept_and_tried_first(phase: str, words: str,
+                                                         tmp_path: Path) -> None:
     database = DirectoryBasedExampleDatabase(str(tmp_path / "db"))
 
     def examples_seen() -> tuple[list[Any], str]:
@@ -107,11 +110,11 @@ def test_failing_fixed_examples_are_kept_and_tried_first(tmp_path: Path) -> None
             assert ctx is not None
             with pytest.raises(CheckFailed) as failed:
                 ctx.run_examples("X-FIXED", st.builds(dict, n=st.integers(0, 9)), body,
-                                 fixed=[{"n": 1}, {"n": 777}])
+                                 **{phase: [{"n": 1}, {"n": 777}]})
         return seen, str(failed.value)
 
     seen, message = examples_seen()
-    assert seen[0] != {"n": 777} and "fixed example" in message
+    assert seen[0] != {"n": 777} and words in message
     seen, message = examples_seen()
     assert seen[0] == {"n": 777} and "saved by an earlier run" in message
     assert len(seen) == 1

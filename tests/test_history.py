@@ -76,3 +76,15 @@ def test_bad_folder_is_one_line_and_exit_2(make: str, tmp_path: Path,
     err = capsys.readouterr().err
     assert err.startswith("conformance: error: ") and len(err.strip().splitlines()) == 1
     assert not (folder / "history.html").exists()
+
+
+def test_a_failed_should_check_counts_as_an_advisory_finding(tmp_path: Path) -> None:
+    from conformance.history.runs import point
+
+    results = {"verdict": "conformant", "target": {"embedded": True}, "checks": [
+        {"id": "AM-REFERENCE-DIFF", "status": "failed", "level": "SHOULD"},
+        {"id": "AM-STATUS", "status": "passed", "level": "MUST"},
+        {"id": "AM-SLEVEL", "status": "failed", "level": "MUST"}]}
+    run = point(tmp_path / "r" / "results.json", results, tmp_path)
+    assert (run.passed, run.failed, run.advisory, run.total) == (1, 1, 1, 3)
+    assert run.statuses["AM-REFERENCE-DIFF"] == "advisory"

@@ -1,6 +1,9 @@
 """``conformance compare``: the same seed, profile and checks run against several targets,
 one matrix of checks by targets (compare.html, compare.md, compare.json in the report dir;
-each target's own reports in a sub-dir named after it). The embedded reference target is
+each target's own reports in a sub-dir named after it). The targets come from the
+configuration file's ``[[compare.target]]`` tables (conformance.toml, or pyproject.toml's
+``[tool.conformance]``) and the command line, which adds to them and overrides them key by
+key, or from ``--targets-file``. The embedded reference target is
 one of the targets (named ``reference``) unless ``--no-reference``. Exit code: the highest
 exit code of the target runs (0 all conformant, 1 a target not conformant, 2 a target's
 configuration refused, 3 a target unreachable); 2 with one line for bad input."""
@@ -41,6 +44,10 @@ def register(subparsers: Any) -> None:
                         help="targets as [[target]] tables (name, endpoint, user, "
                              "password_env, owner_user, owner_password_env, owner_id, "
                              "wsdl, smtp_capture, faults)")
+    parser.add_argument("--config", metavar="PATH",
+                        help="configuration file with [[compare.target]] tables (default: "
+                             "conformance.toml here, else [tool.conformance] of "
+                             "pyproject.toml here)")
     parser.add_argument("--no-reference", action="store_true",
                         help="leave the embedded reference target out")
     parser.add_argument("--profile", choices=sorted(PROFILES), default=DEFAULT_PROFILE)
@@ -57,6 +64,30 @@ def register(subparsers: Any) -> None:
     parser.set_defaults(handler=compare)
 
 
+def file_targets(explicit: str | None) -> tuple[list[Any], dict[str, str]]:
+    """The targets of the configuration file's ``[[compare.target]]`` tables (none without
+    a file or a ``compare`` table), not yet checked, and where each one is written."""
+    from conformance.cli.config_file import find_file
+    from conformance.compare.targets import KEYS, specs_from_tables
+
+    found = find_file(explicit)
+    if found is None or "compare" not in found[1]:
+        return [], {}
+    path, data = found
+    prefix = "compare" if path.name != "pyproject.toml" else "tool.conformance.compare"
+    section = data["compare"]
+    if not isinstance(section, dict):
+        raise CliError(f"{path}: key {prefix!r} must be a table holding [[{prefix}.target]] "
+                       f"tables", EXIT_USAGE)
+    unknown = sorted(set(section) - {"target"})
+    if unknown:
+        raise CliError(f"{path}: unknown key {prefix}.{unknown[0]} (allowed: "
+                       f"[[{prefix}.target]] tables with the keys {', '.join(sorted(KEYS))})",
+                       EXIT_USAGE)
+    return specs_from_tables(section.get("target", []), str(path), f"{prefix}.target",
+                             path.parent)
+
+
 def specs(args: argparse.Namespace) -> list[Any]:
     from conformance.compare.targets import targets_from_args, targets_from_file
 
@@ -66,9 +97,11 @@ def specs(args: argparse.Namespace) -> list[Any]:
             raise CliError("give the targets either in --targets-file or as --target "
                            "options, not both", EXIT_USAGE)
         return targets_from_file(Path(args.targets_file), not args.no_reference)
-    found = targets_from_args(args.target, options, not args.no_reference)
+    base, origins = file_targets(args.config)
+    found = targets_from_args(args.target, options, not args.no_reference, base, origins)
     if len(found) < 2:
-        raise CliError("compare needs at least two targets (--target NAME=URL)", EXIT_USAGE)
+        raise CliError("compare needs at least two targets (--target NAME=URL, or "
+                       "[[compare.target]] tables in conformance.toml)", EXIT_USAGE)
     return found
 
 

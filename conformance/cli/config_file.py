@@ -7,7 +7,8 @@ The file is ``--config PATH``, else ``conformance.toml`` in the current director
 ``conformance run`` (``report-dir = "reports/nightly"``; ``_`` may stand for ``-``); a
 secret is never a value in it, only the name of the variable holding it
 (``password-env = "VENDOR_PASSWORD"``). Relative paths are relative to the file. A bad key
-or value is one line naming the file, the key and what is allowed (exit 2).
+or value is one line naming the file, the key and what is allowed (exit 2). The
+``[compare]`` table belongs to ``conformance compare`` (cli/compare.py) and is skipped here.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ FILE_NAME = "conformance.toml"
 REDACTED = "[REDACTED]"
 NOT_PATHS = ("http://", "https://", "redis://", "rediss://", "unix://")
 KEYWORDS = ("none", "default")
+SECTIONS = ("compare",)  # tables of other commands (conformance compare's targets)
 
 
 @dataclass
@@ -72,6 +74,8 @@ def file_values(path: Path, data: dict[str, Any], rows: dict[str, Option]
     by_key = {o.key: o for o in rows.values()}
     out: dict[str, tuple[Any, str]] = {}
     for raw_key, value in data.items():
+        if raw_key in SECTIONS and isinstance(value, dict):
+            continue  # read by that command (cli/compare.py)
         key = str(raw_key).replace("_", "-")
         env_ref = key.endswith("-env") and key[:-4] in by_key
         option = by_key.get(key[:-4] if env_ref else key)

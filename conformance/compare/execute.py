@@ -52,7 +52,10 @@ class TargetRun:
 
 
 def command(spec: TargetSpec, plan: RunPlan, report_dir: Path) -> list[str]:
-    args = [sys.executable, "-m", "conformance", "run", "--profile", plan.profile,
+    # --config os.devnull: a target's run never takes another target's settings (endpoint,
+    # users, headers) from the configuration file of the current directory
+    args = [sys.executable, "-m", "conformance", "run", "--config", os.devnull,
+            "--profile", plan.profile,
             "--seed", str(plan.seed), "--report-dir", str(report_dir)]
     for check in plan.checks:
         args += ["--check", check]

@@ -4,10 +4,12 @@ badge and the summary beside it, and the HTML report."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from conformance.publish import OUTPUT_NAMES, write_beside
 from conformance.report import render_report
+from conformance.report.junit import add_missing
 from conformance.suite import results
 from conformance.suite.plugin import SuiteState, results_document
 
@@ -44,7 +46,11 @@ def stale_outputs(report_dir: Path) -> list[Path]:
 
 
 def render_outputs(report_dir: Path) -> None:
-    """The HTML report of the results.json in ``report_dir``, if the run wrote one."""
+    """The HTML report of the results.json in ``report_dir``, if the run wrote one, and the
+    checks that ran after pytest's tests (the differential oracle) added to junit.xml."""
     results_path = report_dir / "results.json"
     if results_path.is_file():
         render_report(results_path, report_dir / REPORT_NAME)
+        if (report_dir / JUNIT_NAME).is_file():  # the checks that ran after pytest's tests
+            add_missing(json.loads(results_path.read_text(encoding="utf-8")),
+                        report_dir / JUNIT_NAME)

@@ -1,6 +1,8 @@
 """junit.xml from a results.json document (for ``conformance merge``, where there is no
 pytest session to write it): the same shape as pytest's xunit2 output of a run, one
-``testcase`` per check, built with the standard library's ElementTree."""
+``testcase`` per check, built with the standard library's ElementTree. :func:`add_missing`
+adds to pytest's own junit.xml of a run the checks that ran after its tests (the
+differential oracle's ``AM-REFERENCE-DIFF``), the same way."""
 
 from __future__ import annotations
 
@@ -22,26 +24,65 @@ def junit_tree(document: dict[str, Any]) -> ET.ElementTree:
         "tests": str(len(checks)), "time": f"{document.get('duration_s') or 0:.3f}",
         "timestamp": str(document.get("started_at") or "")})
     for check in checks:
-        case = ET.SubElement(suite, "testcase", classname="",
-                             name=f"test_check[{check['id']}]",
-                             time=f"{check.get('duration_s') or 0:.3f}")
-        detail = _detail(check)
-        if _failed(check):
-            ET.SubElement(case, "failure", message=detail).text = detail
-        elif check["status"] == "error":
-            ET.SubElement(case, "error", message=detail).text = detail
-        elif _skipped(check):
-            ET.SubElement(case, "skipped", type="pytest.skip", message=detail).text = detail
+        add_case(suite, check)
     return ET.ElementTree(root)
 
 
+def add_case(suite: ET.Element, check: dict[str, Any]) -> ET.Element:
+    """One ``testcase`` for a check of results.json, as the pytest test of the check."""
+    case = ET.SubElement(suite, "testcase", classname="", name=case_name(check["id"]),
+                         time=f"{check.get('duration_s') or 0:.3f}")
+    detail = _detail(check)
+    if _advisory(check):  # a failed SHOULD: shown, not a test failure (as test_conformance)
+        properties = ET.SubElement(case, "properties")
+        ET.SubElement(properties, "property", name="advisory", value=f"SHOULD {detail}")
+    elif _failed(check):
+        ET.SubElement(case, "failure", message=detail).text = detail
+    elif check["status"] == "error":
+        ET.SubElement(case, "error", message=detail).text = detail
+    elif _skipped(check):
+        ET.SubElement(case, "skipped", type="pytest.skip", message=detail).text = detail
+    return case
+
+
+def case_name(check_id: str) -> str:
+    return f"test_check[{check_id}]"
+
+
+def add_missing(document: dict[str, Any], path: Path) -> list[str]:
+    """Add to a run's junit.xml (written by pytest) a testcase for each check of results.json
+    that has none (one that ran after pytest's tests); returns the ids added."""
+    tree = ET.parse(path)
+    suite = tree.getroot() if tree.getroot().tag == "testsuite" else tree.getroot().find(
+        "testsuite")
+    if suite is None:
+        return []
+    present = {case.get("name") for case in suite.iter("testcase")}
+    added = [c for c in document.get("checks", []) if case_name(c["id"]) not in present]
+    for check in added:
+        add_case(suite, check)
+        counter = ("failures" if _failed(check) else "errors" if check["status"] == "error"
+                   else "skipped" if _skipped(check) else None)
+        for key in ("tests", counter):
+            if key:
+                suite.set(key, str(int(suite.get(key) or 0) + 1))
+    if added:
+        ET.indent(tree)
+        tree.write(path, encoding="utf-8", xml_declaration=True)
+    return [c["id"] for c in added]
+
+
 def _waived(check: dict[str, Any]) -> bool:
-    waiver = check.get("waived")
+    waiver = check.get("waived") or {}
     return bool(waiver) and not waiver.get("expired")
 
 
+def _advisory(check: dict[str, Any]) -> bool:
+    return check["status"] == "failed" and check.get("level") == "SHOULD"
+
+
 def _failed(check: dict[str, Any]) -> bool:
-    return check["status"] == "failed" and not _waived(check)
+    return check["status"] == "failed" and not _waived(check) and not _advisory(check)
 
 
 def _skipped(check: dict[str, Any]) -> bool:
