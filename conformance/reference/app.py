@@ -145,9 +145,10 @@ class ReferenceApp:
         return data
 
     def operation_for(self, child: etree._Element, soap_action: str | None) -> Operation:
-        operation = self.contract.operation_for_element(child.tag)
+        tag = etree.QName(child).text
+        operation = self.contract.operation_for_element(tag)
         if operation is None:
-            raise ClientFault(f"unknown operation {child.tag}")
+            raise ClientFault(f"unknown operation {tag}")
         action = (soap_action or "").strip()
         if len(action) >= 2 and action[0] == action[-1] == '"':
             action = action[1:-1]

@@ -49,7 +49,7 @@ class Variation:
         """The request wrapper as this target reads it, and the SOAPAction it will judge."""
         if not self.names:
             return child, soap_action
-        operation = self.contract.operation_for_element(child.tag)
+        operation = self.contract.operation_for_element(etree.QName(child).text)
         if operation is None:
             return child, soap_action
         if "soapaction-unchecked" in self.names:
