@@ -10,8 +10,8 @@ from email.message import EmailMessage
 from conformance.reference.mail import Recipients, build_mail
 
 FAULTS: tuple[str, ...] = ()
-VARIANTS: tuple[str, ...] = ("bcc-separate-copies", "extra-mail", "mail-footer",
-    "multipart-base64")
+VARIANTS: tuple[str, ...] = (
+    "bcc-separate-copies", "extra-mail", "mail-footer", "multipart-base64")
 
 MAIL_VARIANTS = frozenset({"bcc-separate-copies", "extra-mail", "multipart-base64",
                            "mail-footer"})

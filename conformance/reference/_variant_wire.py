@@ -15,8 +15,9 @@ from xmlschema.validators import XsdElement
 from conformance import ns
 
 FAULTS: tuple[str, ...] = ()
-VARIANTS: tuple[str, ...] = ("chunked", "default-namespace", "empty-header", "envelope-prefix",
-    "gzip", "pretty-printed", "utf-16", "xsi-type-element", "xsi-type-envelope")
+VARIANTS: tuple[str, ...] = (
+    "chunked", "default-namespace", "empty-header", "envelope-prefix", "gzip", "pretty-printed",
+    "utf-16", "xsi-type-element", "xsi-type-envelope")
 
 XSI_TYPE = f"{{{ns.XSI}}}type"
 TYPE_PREFIXES = {"xsi": ns.XSI, "xsd": ns.XSD}

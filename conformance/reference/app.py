@@ -24,8 +24,9 @@ from conformance.reference import limits
 from conformance.reference.service import TicketService
 from conformance.reference.variation import Variation
 
-FAULTS: tuple[str, ...] = ("accept-invalid-body", "fault-http-200", "partial-on-invalid",
-    "response-missing-errorcode", "response-wrong-namespace", "wsdl-missing-operation")
+FAULTS: tuple[str, ...] = (
+    "accept-invalid-body", "fault-http-200", "partial-on-invalid", "response-missing-errorcode",
+    "response-wrong-namespace", "wsdl-missing-operation")
 VARIANTS: tuple[str, ...] = ()
 
 log = logging.getLogger("conformance.reference")

@@ -18,10 +18,10 @@ from conformance.reference.store import Store
 from conformance.reference.variants import validate_variants
 
 FAULTS: tuple[str, ...] = ()
-VARIANTS: tuple[str, ...] = ("default-namespace", "empty-header", "envelope-prefix",
-    "integer-status", "iso-dates-offset", "large-ids", "lenient-extra-elements",
-    "message-ids-newest-first", "omit-empty-optional", "soapaction-unchecked", "uuid-ids",
-    "xsi-type-element", "xsi-type-envelope")
+VARIANTS: tuple[str, ...] = (
+    "default-namespace", "empty-header", "envelope-prefix", "integer-status", "iso-dates-offset",
+    "large-ids", "lenient-extra-elements", "message-ids-newest-first", "omit-empty-optional",
+    "soapaction-unchecked", "uuid-ids", "xsi-type-element", "xsi-type-envelope")
 
 ID_SCHEMES = ("large-ids", "uuid-ids")
 RESHAPE = {"xsi-type-envelope", "xsi-type-element", "envelope-prefix", "default-namespace",
