@@ -131,19 +131,21 @@ class Plan:
 
 def compile_plan(xsd_element: XsdElement) -> Plan:
     """The plan of an element, or :class:`Unsupported` for a shape left to xmlschema."""
-    from xmlschema.validators import XsdElement
+    from xmlschema.validators import XsdComplexType, XsdElement, XsdGroup
 
     if xsd_element.default is not None or xsd_element.fixed is not None:
         raise Unsupported("default or fixed value")
     if xsd_element.nillable:
         raise Unsupported("nillable")
     xsd_type = xsd_element.type
-    if xsd_type.is_simple():
+    if not isinstance(xsd_type, XsdComplexType):  # a simple type
         return Plan(xsd_element.name, convert=_leaf_converter(xsd_type))
     if (xsd_type.attributes or xsd_type.mixed or xsd_type.has_simple_content()
             or not xsd_type.is_element_only()):
         raise Unsupported("complex type with attributes, mixed or simple content")
     group = xsd_type.content
+    if not isinstance(group, XsdGroup):  # element-only content is a group
+        raise Unsupported("complex type with attributes, mixed or simple content")
     if group.model != "sequence" or group.max_occurs != 1 or group.min_occurs != 1:
         raise Unsupported("not a plain sequence")
     children = []

@@ -70,7 +70,7 @@ def parse_xml(data: bytes) -> etree._Element:
 def body_child(envelope: etree._Element) -> etree._Element | Fault:
     """The single element in the Body of an envelope, or the Fault it carries."""
     if envelope.tag != f"{ENV}Envelope":
-        raise SoapError(f"not a SOAP 1.1 Envelope: root element is {envelope.tag}")
+        raise SoapError(f"not a SOAP 1.1 Envelope: root element is {etree.QName(envelope).text}")
     bodies = envelope.findall(f"{ENV}Body")
     if len(bodies) != 1:
         raise SoapError("a SOAP Envelope must have exactly one Body")

@@ -14,6 +14,9 @@ import uuid
 
 from lxml import etree
 
+FAULTS: tuple[str, ...] = ()
+VARIANTS: tuple[str, ...] = ("large-ids", "uuid-ids")
+
 NO_ROW = "0"  # no ticket, message or attachment has id 0 in the store
 
 # Request and response elements (local names) that carry an id of each kind.

@@ -9,6 +9,10 @@ from email.message import EmailMessage
 
 from conformance.reference.mail import Recipients, build_mail
 
+FAULTS: tuple[str, ...] = ()
+VARIANTS: tuple[str, ...] = (
+    "bcc-separate-copies", "extra-mail", "mail-footer", "multipart-base64")
+
 MAIL_VARIANTS = frozenset({"bcc-separate-copies", "extra-mail", "multipart-base64",
                            "mail-footer"})
 FOOTER = "\n\n-- \nSent by the reference target's service desk"

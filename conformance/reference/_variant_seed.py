@@ -5,6 +5,9 @@ from __future__ import annotations
 
 from conformance.reference.store import Store, new_key, now_iso
 
+FAULTS: tuple[str, ...] = ()
+VARIANTS: tuple[str, ...] = ("known-high-ids", "other-category-template")
+
 CATEGORY_IDS = {"1": "7", "2": "8"}
 TEMPLATE_IDS = {"1": "42", "2": "43"}
 HIGH_TICKET, HIGH_ATTACHMENT, HIGH_TEMPLATE = 987654321, 987654320, "987654321"

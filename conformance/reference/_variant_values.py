@@ -5,9 +5,10 @@ is read (extra elements ignored). Each works on the lxml wrapper element of one 
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta, timezone
+from typing import Any
 
 from lxml import etree
-from xmlschema.validators import XsdElement
+from xmlschema.validators import XsdComplexType, XsdElement, XsdGroup
 
 STATUS_IDS = {"open": "1", "closed": "2", "postponed": "3", "deleted": "4"}
 OFFSET = timezone(timedelta(hours=1))
@@ -24,7 +25,7 @@ def _children(node: etree._Element) -> dict[str, etree._Element]:
 
 def field_items(wrapper: etree._Element) -> list[dict[str, etree._Element]]:
     """The items of ticketResult / messageResult as {field, type, value} elements."""
-    found = []
+    found: list[dict[str, etree._Element]] = []
     for node in wrapper:
         if isinstance(node.tag, str) and _local(node) in ("ticketResult", "messageResult"):
             found.extend(_children(item) for item in node if isinstance(item.tag, str))
@@ -61,7 +62,7 @@ def iso_dates(wrapper: etree._Element) -> None:
 
 def omit_empty_optional(wrapper: etree._Element, declaration: XsdElement) -> None:
     """Leave out children declared minOccurs=0 that are empty (no text, no children)."""
-    optional = {child.local_name for child in declaration.type.content.iter_elements()
+    optional = {child.local_name for child in _declared_children(declaration)
                 if child.min_occurs == 0}
     for node in list(wrapper):
         if (isinstance(node.tag, str) and _local(node) in optional and len(node) == 0
@@ -72,10 +73,18 @@ def omit_empty_optional(wrapper: etree._Element, declaration: XsdElement) -> Non
 def drop_unknown_children(wrapper: etree._Element, declaration: XsdElement) -> None:
     """Lenient reading: children of the request wrapper the contract does not declare are
     ignored, as .NET's XmlSerializer does."""
-    known = {child.name for child in declaration.type.content.iter_elements()}
+    known = {child.name for child in _declared_children(declaration)}
     for node in list(wrapper):
         if isinstance(node.tag, str) and node.tag not in known:
             wrapper.remove(node)
+
+
+def _declared_children(declaration: XsdElement) -> list[Any]:
+    """The element particles of a wrapper's sequence (none for a simple type)."""
+    xsd_type = declaration.type
+    if not isinstance(xsd_type, XsdComplexType) or not isinstance(xsd_type.content, XsdGroup):
+        return []
+    return list(xsd_type.content.iter_elements())
 
 
 def _text(node: etree._Element | None) -> str:

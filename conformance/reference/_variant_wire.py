@@ -14,6 +14,11 @@ from xmlschema.validators import XsdElement
 
 from conformance import ns
 
+FAULTS: tuple[str, ...] = ()
+VARIANTS: tuple[str, ...] = (
+    "chunked", "default-namespace", "empty-header", "envelope-prefix", "gzip", "pretty-printed",
+    "utf-16", "xsi-type-element", "xsi-type-envelope")
+
 XSI_TYPE = f"{{{ns.XSI}}}type"
 TYPE_PREFIXES = {"xsi": ns.XSI, "xsd": ns.XSD}
 UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
@@ -53,12 +58,13 @@ class EnvelopeStyle:
         if top:  # the wrapper declares the contract's namespace (prefixed or default)
             nsmap[self.body_prefix] = self.namespace
         type_name = getattr(getattr(declaration, "type", None), "name", None)
-        typed = declaration is not None and not top and type_name is not None
-        if typed and self.xsi_on_element:
+        if declaration is None or top:
+            type_name = None  # only the named types of declared elements below the wrapper
+        if type_name is not None and self.xsi_on_element:
             nsmap.update({**TYPE_PREFIXES, "tns": self.namespace})
         copy = etree.SubElement(parent, node.tag, dict(node.attrib), nsmap=nsmap or None)
         copy.text = node.text
-        if typed and (self.xsi_on_element or self.xsi_on_envelope):
+        if type_name is not None and (self.xsi_on_element or self.xsi_on_envelope):
             copy.set(XSI_TYPE, _qname_value(type_name))
         children = _child_declarations(declaration)
         for child in node:

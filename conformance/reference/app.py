@@ -24,6 +24,11 @@ from conformance.reference import limits
 from conformance.reference.service import TicketService
 from conformance.reference.variation import Variation
 
+FAULTS: tuple[str, ...] = (
+    "accept-invalid-body", "fault-http-200", "partial-on-invalid", "response-missing-errorcode",
+    "response-wrong-namespace", "wsdl-missing-operation")
+VARIANTS: tuple[str, ...] = ()
+
 log = logging.getLogger("conformance.reference")
 
 DEFAULT_PATH = "/service/ticket"
@@ -141,9 +146,10 @@ class ReferenceApp:
         return data
 
     def operation_for(self, child: etree._Element, soap_action: str | None) -> Operation:
-        operation = self.contract.operation_for_element(child.tag)
+        tag = etree.QName(child).text
+        operation = self.contract.operation_for_element(tag)
         if operation is None:
-            raise ClientFault(f"unknown operation {child.tag}")
+            raise ClientFault(f"unknown operation {tag}")
         action = (soap_action or "").strip()
         if len(action) >= 2 and action[0] == action[-1] == '"':
             action = action[1:-1]

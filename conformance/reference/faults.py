@@ -1,9 +1,11 @@
 """The catalogue of implementation faults the reference target can be started with.
 
 Each fault is a realistic bug switched on at the place in the target where it would really
-live (``service.py``, ``app.py``, ``mail.py``); this module only names them, says what they do,
-and lists the check ids that must catch each. ``conformance serve --fault NAME`` (repeatable)
-switches them on; ``conformance faults`` prints this table.
+live (``messages.py``, ``tickets.py``, ``sessions.py``, ``notifications.py``, ``outbox.py``,
+``service.py``, ``app.py``; each names the ones it reads in ``FAULTS`` at its top); this module
+only names them, says what they do, and lists the check ids that must catch each.
+``conformance serve --fault NAME`` (repeatable) switches them on; ``conformance faults``
+prints this table.
 """
 
 from __future__ import annotations

@@ -15,9 +15,11 @@
 from __future__ import annotations
 
 import re
+from typing import cast
 
 from lxml import etree
 from waitress.channel import HTTPChannel
+from waitress.parser import HTTPRequestParser
 from waitress.task import ErrorTask
 from waitress.utilities import RequestEntityTooLarge
 
@@ -57,7 +59,8 @@ class SoapErrorTask(ErrorTask):
     the limit; its own plain-text answer for anything else (not SOAP: a bad request line)."""
 
     def execute(self) -> None:
-        error = self.request.error
+        # waitress hands an error task its request parser (the stubs say Error)
+        error = cast(HTTPRequestParser, self.request).error
         if not isinstance(error, RequestEntityTooLarge):
             super().execute()
             return
@@ -65,7 +68,7 @@ class SoapErrorTask(ErrorTask):
         body = soap.fault_bytes(soap.Fault(
             soap.FAULT_CLIENT, f"request too large: limit {limit} bytes"))
         self.status = FAULT_STATUS
-        self.response_headers.append(("Content-Type", soap.CONTENT_TYPE))
+        self.response_headers = [*self.response_headers, ("Content-Type", soap.CONTENT_TYPE)]
         self.set_close_on_finish()
         self.content_length = len(body)
         self.write(body)

@@ -11,7 +11,7 @@ from types import TracebackType
 from typing import Any
 
 from waitress import wasyncore
-from waitress.server import create_server
+from waitress.server import BaseWSGIServer, create_server
 
 from conformance.contract import Contract, load_contract
 from conformance.reference.app import DEFAULT_MAX_REQUEST_BYTES, DEFAULT_PATH, ReferenceApp
@@ -69,14 +69,19 @@ class ReferenceTarget:
             from conformance.reference.latency import Latency
 
             served = Latency(self.app, self.config.latency_ms)
-        self.server: Any = create_server(
+        server = create_server(
             served, host=self.config.host, port=self.config.port,
             threads=self.config.threads, ident="conformance-reference",
             max_request_body_size=self.config.max_request_bytes,
             connection_limit=self.config.connection_limit,
             channel_timeout=self.config.channel_timeout, cleanup_interval=CLEANUP_INTERVAL,
             clear_untrusted_proxy_headers=True)
-        self.server.channel_class = SoapChannel  # a body over the limit: a SOAP Fault
+        if not isinstance(server, BaseWSGIServer):  # a host name of several addresses
+            server.close()
+            raise OSError(f"{self.config.host} has several addresses: give one of them")
+        server.channel_class = SoapChannel  # a body over the limit: a SOAP Fault
+        # Any: the stubs lack effective_port and _map, and type the trigger as an int
+        self.server: Any = server
         self._thread: threading.Thread | None = None
         self._closed = False
 

@@ -6,7 +6,8 @@ allow, so a correct server may have it and the suite must pass it. This module o
 them, says what they do and which clause or standard allows each; the behaviour lives where
 it would really be: response- and request-side wire variants in ``_variant_wire.py`` (applied
 at one hook each in ``app.py``), id schemes in ``_variant_ids.py``, seed data in
-``_variant_seed.py``, and mail and notification timing in ``service.py`` / ``mail.py``.
+``_variant_seed.py``, mail in ``_variant_mail.py`` / ``outbox.py`` and notification timing in
+``notifications.py`` (each module names the ones it reads in ``VARIANTS`` at its top).
 ``conformance serve --variant NAME`` (repeatable) switches them on; ``conformance variants``
 prints this table.
 """

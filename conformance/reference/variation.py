@@ -17,6 +17,12 @@ from conformance.reference._variant_ids import IdCodec
 from conformance.reference.store import Store
 from conformance.reference.variants import validate_variants
 
+FAULTS: tuple[str, ...] = ()
+VARIANTS: tuple[str, ...] = (
+    "default-namespace", "empty-header", "envelope-prefix", "integer-status", "iso-dates-offset",
+    "large-ids", "lenient-extra-elements", "message-ids-newest-first", "omit-empty-optional",
+    "soapaction-unchecked", "uuid-ids", "xsi-type-element", "xsi-type-envelope")
+
 ID_SCHEMES = ("large-ids", "uuid-ids")
 RESHAPE = {"xsi-type-envelope", "xsi-type-element", "envelope-prefix", "default-namespace",
            "empty-header"}
@@ -43,7 +49,7 @@ class Variation:
         """The request wrapper as this target reads it, and the SOAPAction it will judge."""
         if not self.names:
             return child, soap_action
-        operation = self.contract.operation_for_element(child.tag)
+        operation = self.contract.operation_for_element(etree.QName(child).text)
         if operation is None:
             return child, soap_action
         if "soapaction-unchecked" in self.names:
