@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import random
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
@@ -50,6 +50,9 @@ from conformance.suite.outcome import (
 )
 from conformance.suite.replay_command import replay_command as build_replay_command
 from conformance.suite.replay_command import secret_env
+
+if TYPE_CHECKING:
+    import pluggy
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -299,18 +302,19 @@ def pytest_report_teststatus(report: pytest.TestReport, config: pytest.Config
 
 
 @pytest.hookimpl(hookwrapper=True)
-def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[Any]) -> Iterator[None]:
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[Any]
+                              ) -> Generator[None, pluggy.Result[pytest.TestReport], None]:
     report = (yield).get_result()
     outcome: Outcome | None = getattr(item, "conformance_outcome", None)
     if outcome is None or report.when != "call" or outcome.failure is None:
         return
     state = item.config.stash[STATE_KEY]
     try:
-        from pytest_html import extras
+        from pytest_html import extras  # type: ignore[import-untyped]
     except ImportError:  # pytest-html is a dependency, but stay usable without it
         return
     failure = state.redactor.deep(outcome.failure)
-    report.extras = [
+    report.extras = [  # type: ignore[attr-defined]  # pytest-html reads it
         *getattr(report, "extras", []),
         extras.text(failure.get("request") or "", name="minimal request"),
         extras.text(failure.get("response") or "", name="response"),
