@@ -1,5 +1,5 @@
 """The run options are declared once (conformance/suite/settings.py): the options of
-`conformance run` and `replay`, the pytest plugin's options and the configuration file's
+`conformance run`, `replay` and `compare`, the pytest plugin's options and the configuration file's
 schema are derived from the one table, with the same flags, defaults, help and choices,
 and no option is declared outside it but the ones its docstring names as local."""
 
@@ -13,11 +13,15 @@ from typing import Any
 import pytest
 
 from conformance.cli import build_parser, main
+from conformance.compare.targets import FLAGS
 from conformance.suite import plugin, settings
-from conformance.suite.option import PYTEST, REPLAY, RUN
+from conformance.suite.option import COMPARE, PYTEST, REPLAY, RUN
 
 LOCAL = {RUN: settings.NOT_SETTINGS - {"handler", "command", "run_parser"},
          REPLAY: {"help", "check"},  # replay's --check is the failed check, required
+         # compare: its targets, and options with another meaning or default there
+         COMPARE: {"help", "target", "targets_file", "no_reference", "timeout", "workers",
+                   "report_dir", "link_base", *(f"t_{key}" for key in FLAGS)},
          PYTEST: {"results_json"}}
 
 
@@ -37,7 +41,7 @@ def clean_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.chdir(tmp_path)
 
 
-@pytest.mark.parametrize("surface", [RUN, REPLAY])
+@pytest.mark.parametrize("surface", [RUN, REPLAY, COMPARE])
 def test_the_cli_options_are_the_table_rows(surface: str) -> None:
     parser = subparser(surface)
     actions = {a.dest: a for a in parser._actions if a.option_strings}

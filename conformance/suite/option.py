@@ -13,7 +13,7 @@ from typing import Any
 ENV_PREFIX = "CONFORMANCE_"
 TRUE, FALSE = {"1", "true", "yes", "on"}, {"0", "false", "no", "off", ""}
 
-RUN, REPLAY, PYTEST = "run", "replay", "pytest"  # the surfaces an option can be on
+RUN, REPLAY, COMPARE, PYTEST = "run", "replay", "compare", "pytest"  # the surfaces
 ALL = (RUN, REPLAY, PYTEST)
 SAME = object()  # Option.pytest_default: the pytest option has the row's default
 
@@ -29,7 +29,7 @@ class Option:
     env_only: bool = False  # in a file only as "<key>-env" (like a secret), shown when printed
     help: str = ""
     metavar: str | None = None
-    on: tuple[str, ...] = ALL  # the surfaces: `conformance run`, `replay`, the pytest plugin
+    on: tuple[str, ...] = ALL  # the surfaces: `conformance run`, `replay`, `compare`, pytest
     short: str | None = None  # "-v" (command line only)
     const: str | None = None  # a choice whose value may be left out ("--differential")
     parse: Callable[[str], Any] | None = None  # the command-line parser, if not by kind

@@ -3,9 +3,10 @@ key (the long flag without dashes, also its key in ``conformance.toml`` /
 ``[tool.conformance]``), its kind, default, metavar, help, choices, whether it is a secret
 (a secret never comes from a file: the file names the environment variable that holds it,
 ``<key>-env``), its environment variable (``CONFORMANCE_<KEY>``) and the surfaces that have
-it: ``conformance run``, ``conformance replay`` (the target options), the pytest plugin.
+it: ``conformance run``, ``conformance replay`` (the target options), ``conformance
+compare`` (what to run: profile, seed, checks), the pytest plugin.
 
-Derived from the table: the options of ``conformance run`` and ``replay``
+Derived from the table: the options of ``conformance run``, ``replay`` and ``compare``
 (:func:`declare`, used by :mod:`conformance.cli.run`), the pytest plugin's options (the
 same, in :mod:`conformance.suite.plugin`), and the configuration file's schema (the rows of
 ``run``: :func:`table`, used by :mod:`conformance.cli.config_file`, which also applies the
@@ -15,7 +16,8 @@ Options local to one surface, outside the table: ``--config`` and ``--print-conf
 ``conformance run`` (:data:`NOT_SETTINGS`; they choose and show the settings, they are not
 settings), ``replay``'s positional RESULTS and its required ``--check`` (the failed check,
 not a selection), the plugin's ``--results-json`` (``run`` writes into ``--report-dir``),
-and the options of ``conformance compare`` (per target, or with another meaning there).
+and the other options of ``conformance compare`` (the targets, and ``--timeout``,
+``--workers``, ``--report-dir`` with another meaning or default there).
 """
 
 from __future__ import annotations
@@ -33,6 +35,7 @@ from conformance.suite.config import (
 from conformance.suite.guard import DEFAULT_MAX_FAILURES, DEFAULT_MAX_TIME
 from conformance.suite.option import (
     ALL,
+    COMPARE,
     PYTEST,
     REPLAY,
     RUN,
@@ -43,12 +46,13 @@ from conformance.suite.option import (
 from conformance.suite.ratelimit import DEFAULT_MAX_WAIT_S
 from conformance.suite.transport import MAX_RESPONSE_BYTES, NO_REDIRECTS, REDIRECT_POLICIES
 
-__all__ = ["ALL", "OPTIONS", "PYTEST", "REPLAY", "RUN", "Option", "declare", "install",
+__all__ = ["ALL", "COMPARE", "OPTIONS", "PYTEST", "REPLAY", "RUN", "Option", "declare", "install",
            "rows", "table", "toml_value"]
 
 TARGET = (RUN, REPLAY, PYTEST)  # naming the target and how to reach it
 RUN_ONLY = (RUN,)
 RUN_AND_PYTEST = (RUN, PYTEST)
+SELECTION = (RUN, COMPARE, PYTEST)  # what to run: `compare` runs it on every target
 EMBEDDED_ONLY = (RUN, REPLAY)  # switches of the embedded reference target
 
 
@@ -132,12 +136,12 @@ OPTIONS: tuple[Option, ...] = (
             "variants`)"),
     # what to run, and where the results go
     _o("profile", "choice", DEFAULT_PROFILE, choices=tuple(sorted(PROFILES)),
-       on=RUN_AND_PYTEST, help="the test budget: quick (a smoke test), standard (a CI job), "
+       on=SELECTION, help="the test budget: quick (a smoke test), standard (a CI job), "
        "thorough (certification)"),
-    _o("seed", "int", metavar="N", on=RUN_AND_PYTEST,
+    _o("seed", "int", metavar="N", on=SELECTION,
        help="the seed of the generated inputs; the same seed repeats a run exactly "
             "(default: a random one, printed and reported)"),
-    _o("check", "list", [], metavar="ID", on=RUN_AND_PYTEST,
+    _o("check", "list", [], metavar="ID", on=SELECTION,
        help="run only this check (repeatable; ids in the README)"),
     _o("report-dir", "path", "reports/latest", metavar="DIR", on=RUN_ONLY,  # as cli/checks
        help="where report.html, junit.xml, results.json and the log of an internal error "
