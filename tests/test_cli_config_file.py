@@ -103,7 +103,7 @@ def test_the_table_covers_every_run_option() -> None:
     """One table: every option of `conformance run` has a row (declared or derived), and the
     parser leaves each unset so the table's default applies after environment and file."""
     run_parser = build_parser()._subparsers._group_actions[0].choices["run"]  # type: ignore
-    rows = settings.table(run_parser)
+    rows = settings.table()
     for action in run_parser._actions:
         if action.option_strings and action.dest not in settings.NOT_SETTINGS:
             assert action.dest in rows, action.dest

@@ -16,7 +16,8 @@ from pathlib import Path
 from typing import Any
 
 from conformance.cli import EXIT_USAGE, CliError
-from conformance.suite.config import DEFAULT_PROFILE, PROFILES
+from conformance.cli.run import add_options
+from conformance.suite.settings import COMPARE
 
 PER_TARGET = (("user", "USER", "the agent user"),
               ("password_env", "ENVVAR", "environment variable holding the agent's password"),
@@ -50,10 +51,8 @@ def register(subparsers: Any) -> None:
                              "pyproject.toml here)")
     parser.add_argument("--no-reference", action="store_true",
                         help="leave the embedded reference target out")
-    parser.add_argument("--profile", choices=sorted(PROFILES), default=DEFAULT_PROFILE)
-    parser.add_argument("--seed", type=int, help="one seed for every target (default: random)")
-    parser.add_argument("--check", action="append", default=[], metavar="ID",
-                        help="run only this check (repeatable)")
+    add_options(parser, COMPARE)  # --profile, --seed, --check: one for every target
+    # local to compare (see conformance.suite.settings): another meaning or default here
     parser.add_argument("--timeout", type=float, help="seconds per request")
     parser.add_argument("--workers", type=int, default=1, help="targets run at once")
     parser.add_argument("--report-dir", default="reports/compare",

@@ -1,6 +1,6 @@
 """The configuration of ``conformance run`` from four places, first one wins: the command
 line, the environment (``CONFORMANCE_<KEY>``), the configuration file, the defaults of
-:mod:`conformance.suite.settings`.
+:mod:`conformance.suite.settings`, whose table is also the file's schema.
 
 The file is ``--config PATH``, else ``conformance.toml`` in the current directory, else the
 ``[tool.conformance]`` table of ``pyproject.toml`` there. Its keys are the long options of
@@ -119,10 +119,9 @@ def env_values(rows: dict[str, Option]) -> dict[str, tuple[Any, str]]:
     return out
 
 
-def merge(args: argparse.Namespace, parser: argparse.ArgumentParser | None = None,
-          cwd: Path | None = None) -> Merged:
+def merge(args: argparse.Namespace, cwd: Path | None = None) -> Merged:
     """Fill every unset setting of ``args`` (in place) from environment, file, default."""
-    rows = table(parser)
+    rows = table()
     found = find_file(getattr(args, "config", None), cwd)
     from_file = file_values(*found, rows) if found else {}
     from_env = env_values(rows)

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import argparse
 
+from conformance.suite.settings import shows_default
+
 EXIT_CODES = """\
 exit codes:
   0  conformant (also with advisory SHOULD findings)
@@ -28,7 +30,8 @@ def summary(doc: str | None) -> str:
 class Formatter(argparse.HelpFormatter):
     """Wraps one-line texts, keeps the line breaks of a text that has them (the exit codes
     epilog), and adds ``(default: X)`` to every option whose default means something (not
-    None, False, zero or an empty list)."""
+    None, False, zero or an empty list) and whose text does not say it (the rule of
+    :func:`conformance.suite.settings.shows_default`, as in the pytest plugin's help)."""
 
     def _fill_text(self, text: str, width: int, indent: str) -> str:
         if "\n" in text:
@@ -38,8 +41,7 @@ class Formatter(argparse.HelpFormatter):
     def _get_help_string(self, action: argparse.Action) -> str:
         text = action.help or ""
         default = getattr(action, "declared_default", action.default)  # settings.install
-        if ("%(default)" in text or default in (None, False, [], argparse.SUPPRESS)
-                or not action.option_strings):
+        if not shows_default(text, default) or not action.option_strings:
             return text
         shown = str(default).replace("%", "%%")  # help strings are %-formatted
         return f"{text} (default: {shown})"

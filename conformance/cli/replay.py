@@ -16,9 +16,10 @@ from conformance.cli.run import add_target_options, suite_config, target_for
 def register(subparsers: Any) -> None:
     parser = subparsers.add_parser("replay", help="re-run a check's minimal failing example",
                                    description=summary(__doc__))
+    # local to replay (see conformance.suite.settings): what to replay
     parser.add_argument("results", help="results.json of an earlier run")
     parser.add_argument("--check", required=True, metavar="ID", help="the failed check")
-    add_target_options(parser)
+    add_target_options(parser)  # the table's rows for replay
     parser.set_defaults(handler=replay)
 
 

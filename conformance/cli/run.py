@@ -23,14 +23,11 @@ from conformance.cli import (
     checks,
     config_file,
 )
-from conformance.cli.checks import DEFAULT_REPORT_DIR, limits
+from conformance.cli.checks import limits
 from conformance.cli.help import EXIT_CODES, Formatter
 from conformance.contract import CANONICAL_WSDL
 from conformance.suite import settings
 from conformance.suite.config import (
-    DEFAULT_PROFILE,
-    DEFAULT_SETTLE_TIME,
-    EMBEDDED_SETTLE_TIME,
     ENV_OWNER_ID,
     ENV_OWNER_PASSWORD,
     ENV_OWNER_USER,
@@ -41,8 +38,6 @@ from conformance.suite.config import (
     from_env,
     transport_config,
 )
-from conformance.suite.guard import DEFAULT_MAX_FAILURES, DEFAULT_MAX_TIME
-from conformance.suite.transport import MAX_RESPONSE_BYTES, NO_REDIRECTS, REDIRECT_POLICIES
 
 if TYPE_CHECKING:  # zeep and requests are imported when a run starts, not for --help
     from conformance.suite.client import ClientConfig
@@ -56,160 +51,31 @@ DESCRIPTION = ("Run the conformance suite against the ticket port at --endpoint,
                "junit.xml and results.json into the report dir.")
 
 
+def add_options(parser: argparse.ArgumentParser, surface: str) -> None:
+    """The options ``surface`` (``run``, or ``replay``: the target options) has, as the
+    table of :mod:`conformance.suite.settings` declares them."""
+    for option in settings.rows(surface):
+        flags, kwargs = settings.declare(option, surface)
+        parser.add_argument(*flags, **kwargs)
+
+
 def add_target_options(parser: argparse.ArgumentParser) -> None:
-    """Options naming a target and how to reach it (shared with ``replay``)."""
-    parser.add_argument("--endpoint", metavar="URL",
-                        help="SOAP endpoint URL of the ticket port under test; without it "
-                             "the embedded reference target is started on a free loopback "
-                             "port and tested")
-    parser.add_argument("--wsdl", metavar="PATH|URL",
-                        help="the WSDL the suite builds its messages from: the target's own "
-                             "(a URL is fetched through the same HTTP session as the calls); "
-                             "default: the canonical contract shipped with the suite")
-    parser.add_argument("--user", help=f"the agent user who adds messages (or ${ENV_USER})")
-    parser.add_argument("--password", help=f"the agent's password (or ${ENV_PASSWORD}, "
-                                           "which keeps it out of the process list)")
-    parser.add_argument("--owner-user", metavar="USER",
-                        help="the user who owns the suite's tickets and whose notifications "
-                             f"are observed (or ${ENV_OWNER_USER})")
-    parser.add_argument("--owner-password", metavar="PASSWORD",
-                        help=f"the owner's password (or ${ENV_OWNER_PASSWORD})")
-    parser.add_argument("--owner-id", metavar="ID",
-                        help="the owner's user id on the target, used as newTicket's owner "
-                             f"(or ${ENV_OWNER_ID})")
-    parser.add_argument("--timeout", type=float, default=30.0, metavar="SECONDS",
-                        help="how long to wait for each answer of the target")
-    parser.add_argument("--retries", type=int, default=2, metavar="N",
-                        help="how often a refused or timed-out connection attempt is retried")
-    parser.add_argument("--rate-limit", type=rate_limit_option, default=0.0,
-                        metavar="PER_SECOND|auto",
-                        help="at most this many requests per second (0: no limit), or auto "
-                             "(honour HTTP 429 and Retry-After)")
-    parser.add_argument("--rate-limit-max-wait", type=float, metavar="SECONDS",
-                        help="with --rate-limit auto: the most a run waits for 429 answers "
-                             "in total (default: 300)")
-    parser.add_argument("--header", action="append", default=[], metavar="NAME:VALUE",
-                        help="an extra HTTP header sent with every request, e.g. an API key "
-                             "for a gateway (repeatable; values are redacted from reports)")
-    parser.add_argument("--basic-auth", metavar="USER:PASSWORD",
-                        help="HTTP basic authentication for a proxy in front of the target")
-    parser.add_argument("--client-cert", metavar="PEM",
-                        help="TLS client certificate to present to the target")
-    parser.add_argument("--client-key", metavar="PEM",
-                        help="the key of the TLS client certificate, if not in the same file")
-    parser.add_argument("--ca-bundle", metavar="PEM",
-                        help="CA certificates to verify the target's TLS certificate with")
-    parser.add_argument("--follow-redirects", choices=REDIRECT_POLICIES, default=NO_REDIRECTS,
-                        help="redirects are reported as a transport error of the check; "
-                             "'same-origin' follows 307/308 (and, for the WSDL, any redirect) "
-                             "to the target's own scheme, host and port, never elsewhere")
-    parser.add_argument("--max-response-bytes", type=int, default=MAX_RESPONSE_BYTES,
-                        metavar="BYTES",
-                        help="the largest answer or WSDL document the suite reads")
-    parser.add_argument("--max-transport-failures", type=int, default=DEFAULT_MAX_FAILURES,
-                        metavar="N",
-                        help="after this many timeouts or resets in a row (of one operation, "
-                             "or of all), further calls fail at once as errors (0: never)")
-    parser.add_argument("--max-time", type=float, default=DEFAULT_MAX_TIME, metavar="SECONDS",
-                        help="the run-wide budget: after it nothing more is sent and the "
-                             "checks not finished end as errors (0: no budget)")
-    parser.add_argument("--smtp-capture", metavar="HOST:PORT",
-                        help="listen there for the target's mail (external targets; configure "
-                             "the target to send there); without it the mail checks are "
-                             "skipped")
-    parser.add_argument("--ticket-category", metavar="ID",
-                        help="categoryId of the tickets the suite creates (default: "
-                             "discovered)")
-    parser.add_argument("--reply-template", metavar="ID",
-                        help="replyTemplateId whose body holds %%message.body%%, for the "
-                             "template checks (default: discovered)")
-    parser.add_argument("--fault", action="append", default=[], metavar="NAME",
-                        help="embedded target only: switch on an implementation fault "
-                             "(repeatable; see `conformance faults`)")
-    # observation of what a call causes later (issue 9.3)
-    parser.add_argument("--settle-time", type=float, default=None, metavar="SECONDS",
-                        help="how long to wait for the notifications and mail a call "
-                             f"causes (default {DEFAULT_SETTLE_TIME:g} s; "
-                             f"{EMBEDDED_SETTLE_TIME:g} s for the embedded target)")
-    parser.add_argument("--variant", action="append", default=[], metavar="NAME",
-                        help="embedded target only: switch on a legitimate variation (see "
-                             "`conformance variants`)")
+    """Options naming a target and how to reach it (``replay``'s options)."""
+    add_options(parser, settings.REPLAY)
 
 
 def register(subparsers: Any) -> None:
     parser = subparsers.add_parser(
         "run", help="run the conformance suite against an endpoint or the embedded target",
         description=DESCRIPTION, epilog=EXIT_CODES, formatter_class=Formatter)
-    add_target_options(parser)
-    parser.add_argument("--profile", choices=sorted(PROFILES), default=DEFAULT_PROFILE,
-                        help="the test budget: quick (a smoke test), standard (a CI job), "
-                             "thorough (certification)")
-    parser.add_argument("--seed", type=int, metavar="N",
-                        help="the seed of the generated inputs; the same seed repeats a run "
-                             "exactly (default: a random one, printed and reported)")
-    parser.add_argument("--check", action="append", default=[], metavar="ID",
-                        help="run only this check (repeatable; ids in the README)")
-    parser.add_argument("--report-dir", default=DEFAULT_REPORT_DIR, metavar="DIR",
-                        help="where report.html, junit.xml, results.json and the log of "
-                             "an internal error are written")
-    parser.add_argument("--detection", action="store_true",
-                        help="embedded target only: also run the fault catalogue and put the "
-                             "detection score in the results (about a minute more)")
-    parser.add_argument("--verbose", "-v", action="store_true",
-                        help="show pytest's own output")
-    parser.add_argument("--workers", type=int, default=1, metavar="N",
-                        help="run the checks on N threads against the target, each with its "
-                             "own sessions and tickets; the results keep the serial order")
-    parser.add_argument("--max-body-bytes", type=positive_int, default=None, metavar="N",
-                        help="the target's limit for messageBody/htmlMessageBody in UTF-8 "
-                             "bytes: past it a refusal with a documented errorCode is "
-                             "allowed, a silent cut never")
-    # issue 14: the differential oracle against the embedded reference target
-    parser.add_argument("--differential", nargs="?", const="advisory",
-                        choices=("advisory", "fail"), default=None,
-                        help="also send the run's examples to a fresh embedded reference "
-                             "target and compare the answers: differences no check names "
-                             "are advisory findings (=fail: they fail the run)")
-    add_ci_options(parser)
-    parser.set_defaults(handler=run, run_parser=parser)
-    settings.install(parser)  # keep last: the table's defaults apply after env and file
-
-
-def add_ci_options(parser: argparse.ArgumentParser) -> None:
-    """Configuration file, example database, shard, baseline (issue 13)."""
+    add_options(parser, settings.RUN)
+    # local to `run` (settings.NOT_SETTINGS): they choose and show the settings
     parser.add_argument("--config", metavar="PATH", help="configuration file (default: "
                         "./conformance.toml, else [tool.conformance] in ./pyproject.toml)")
     parser.add_argument("--print-config", nargs="?", const="toml", choices=("toml", "json"),
                         help="print the merged settings (secrets redacted) and exit")
-    parser.add_argument("--example-db", metavar="DIR|redis://HOST:PORT/DB|none",
-                        help="Hypothesis example database: failures found before are tried "
-                             "first (default: <report-dir>/.examples)")
-    parser.add_argument("--example-db-readonly", action="store_true",
-                        help="read the example database, write new failures only locally")
-    parser.add_argument("--baseline", metavar="FILE",
-                        help="known failures to waive (see `conformance baseline`)")
-    parser.add_argument("--shard", metavar="K/N", help="run only the K-th of N shares of "
-                        "the checks (combine with `conformance merge`)")
-
-
-def rate_limit_option(value: str) -> float | str:
-    """--rate-limit: a number of requests per second (0: none) or auto; else one line."""
-    try:
-        return settings.rate_limit_value(value)
-    except ValueError:
-        raise argparse.ArgumentTypeError(
-            f"--rate-limit {value}: must be 0 (no limit) or more, or auto") from None
-
-
-def positive_int(value: str) -> int:
-    """A positive number of bytes (argparse reports anything else as a usage error)."""
-    try:
-        number = int(value)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{value!r} is not a number") from None
-    if number < 1:
-        raise argparse.ArgumentTypeError(f"{value} is not a positive number")
-    return number
+    parser.set_defaults(handler=run, run_parser=parser)
+    settings.install(parser)  # keep last: the table's defaults apply after env and file
 
 
 def client_config(args: argparse.Namespace) -> ClientConfig:
@@ -249,8 +115,16 @@ def suite_config(args: argparse.Namespace, seed: int | None, profile: str,
         checks=selected, client=client_config(args), category=args.ticket_category or "",
         reply_template=args.reply_template or "", faults=list(args.fault),
         smtp_capture=args.smtp_capture if args.endpoint else None,
-        max_body_bytes=getattr(args, "max_body_bytes", None),
+        max_body_bytes=_max_body_bytes(args),
         settle_time=_settle_time(args), workers=workers(getattr(args, "workers", None)))
+
+
+def _max_body_bytes(args: argparse.Namespace) -> int | None:
+    """--max-body-bytes, also from the environment or the file, is a positive number."""
+    value = getattr(args, "max_body_bytes", None)
+    if value is not None and value < 1:
+        raise CliError(f"--max-body-bytes {value}: expected a positive number")
+    return value
 
 
 def _settle_time(args: argparse.Namespace) -> float | None:
@@ -309,9 +183,9 @@ def run(args: argparse.Namespace) -> int:
     if args.detection and args.endpoint:
         raise CliError("--detection applies to the embedded target only (it restarts the "
                        "reference target with each fault)")
-    merged = config_file.merge(args, args.run_parser)
+    merged = config_file.merge(args)
     if args.print_config:
-        print(config_file.render(merged, settings.table(args.run_parser), args.print_config))
+        print(config_file.render(merged, settings.table(), args.print_config))
         return EXIT_OK
     config = suite_config(args, args.seed, args.profile, list(args.check))
     report_dir = checks.report_dir(args.report_dir)

@@ -9,28 +9,25 @@ from __future__ import annotations
 
 import random
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
 from conformance.contract import CANONICAL_WSDL, ContractError, load_contract
-from conformance.suite import baseline, results
+from conformance.suite import baseline, results, settings
 from conformance.suite.catalogue import select
 from conformance.suite.ci import configure, parse_shard, shard_checks
 from conformance.suite.client import (
-    MAX_RESPONSE_BYTES,
     ClientConfig,
     Recorder,
     TargetClient,
     TargetError,
 )
 from conformance.suite.config import (
-    DEFAULT_PROFILE,
-    DEFAULT_SETTLE_TIME,
     ENV_OWNER_ID,
     ENV_OWNER_PASSWORD,
     ENV_OWNER_USER,
@@ -43,7 +40,6 @@ from conformance.suite.config import (
 )
 from conformance.suite.context import RunContext
 from conformance.suite.fetch import local_wsdl
-from conformance.suite.guard import DEFAULT_MAX_FAILURES, DEFAULT_MAX_TIME
 from conformance.suite.outcome import (
     FAILED,
     SETUP_CHECK,
@@ -54,73 +50,19 @@ from conformance.suite.outcome import (
 )
 from conformance.suite.replay_command import replay_command as build_replay_command
 from conformance.suite.replay_command import secret_env
-from conformance.suite.settings import rate_limit_value
-from conformance.suite.transport import NO_REDIRECTS, REDIRECT_POLICIES
+
+if TYPE_CHECKING:
+    import pluggy
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
+    """The table's options for the plugin (conformance/suite/settings.py), and the one
+    option local to it: where results.json goes (``conformance run`` has --report-dir)."""
     group = parser.getgroup("conformance", "addMessage conformance suite (target options)")
-    add = group.addoption
-    add("--endpoint", help="SOAP endpoint URL of the ticket port under test")
-    add("--wsdl", default=None, help="WSDL path or URL for messages (default: canonical)")
-    add("--user", help=f"agent user name (or ${ENV_USER})")
-    add("--password", help=f"agent password (or ${ENV_PASSWORD})")
-    add("--owner-user", help=f"ticket owner's user name (or ${ENV_OWNER_USER})")
-    add("--owner-password", help=f"ticket owner's password (or ${ENV_OWNER_PASSWORD})")
-    add("--owner-id", help=f"the owner's user id on the target (or ${ENV_OWNER_ID}; "
-        "default: discovered)")
-    add("--request-timeout", type=float, default=30.0, help="seconds per request")
-    add("--retries", type=int, default=2, help="retries of a refused connection")
-    add("--rate-limit", type=rate_limit_value, default=0.0,
-        help="max requests per second (0: none), or auto (honour 429 and Retry-After)")
-    add("--rate-limit-max-wait", type=float, default=None, metavar="SECONDS",
-        help="with --rate-limit auto: the most a run waits for 429 answers (default: 300)")
-    add("--header", action="append", default=[], metavar="NAME:VALUE",
-        help="extra HTTP header (repeatable)")
-    add("--basic-auth", metavar="USER:PASSWORD", help="HTTP basic auth for a proxy")
-    add("--client-cert", help="TLS client certificate (PEM)")
-    add("--client-key", help="key of the TLS client certificate (PEM)")
-    add("--ca-bundle", help="CA bundle to verify the target's TLS certificate")
-    add("--profile", choices=sorted(PROFILES), default=DEFAULT_PROFILE, help="test budget")
-    add("--seed", type=int, default=None, help="seed; the same seed repeats a run exactly")
-    add("--check", action="append", default=[], metavar="ID", help="run only these checks")
-    add("--smtp-capture", metavar="HOST:PORT",
-        help="listen there for the target's mail (addMessage2/3 mail checks)")
-    add("--ticket-category", metavar="ID",
-        help="categoryId for the suite's tickets (default: discovered)")
-    add("--reply-template", metavar="ID",
-        help="replyTemplateId with %%message.body%% for the template check (default: "
-             "discovered)")
-    add("--results-json", metavar="PATH", help="write results.json there")
-    add("--workers", type=int, default=1, metavar="N",
-        help="run the checks on N threads against the target, each with its own sessions "
-             "and tickets; results in the order of a serial run")
-    add("--max-body-bytes", type=int, default=None, metavar="N",
-        help="the target's declared limit for messageBody/htmlMessageBody in UTF-8 bytes: "
-             "past it a refusal with a documented errorCode is allowed (never a silent cut)")
-    # CI at scale (issue 13), as in `conformance run`
-    add("--example-db", metavar="DIR|redis://HOST:PORT/DB|none", help="Hypothesis example "
-        "database (default: .examples next to --results-json; none without it)")
-    add("--example-db-readonly", action="store_true", help="read the example database only")
-    add("--shard", metavar="K/N", help="run only the K-th of N shares of the checks")
-    add("--baseline", metavar="FILE", help="known failures to waive")
-    # issue 14: the differential oracle against the embedded reference target
-    add("--differential", nargs="?", const="advisory", choices=("advisory", "fail"),
-        default=None, help="also compare the target's answers with the embedded reference "
-        "target's (advisory; =fail makes a difference fail the run)")
-    # transport limits (issue 11): redirects, response size, consecutive failures, budget
-    add("--follow-redirects", choices=REDIRECT_POLICIES, default=NO_REDIRECTS,
-        help="'same-origin' follows redirects to the target's own origin only (default: no)")
-    add("--max-response-bytes", type=int, default=MAX_RESPONSE_BYTES,
-        help="the largest answer or WSDL document read (default: %(default)s)")
-    add("--max-transport-failures", type=int, default=DEFAULT_MAX_FAILURES,
-        help="timeouts or resets in a row after which calls fail at once (default: "
-             "%(default)s; 0: never)")
-    add("--max-time", type=float, default=DEFAULT_MAX_TIME,
-        help="run-wide budget in seconds (default: %(default)s; 0: none)")
-    add("--settle-time", type=float, default=None, metavar="SECONDS",
-        help="how long to wait for the notifications and mail a call causes "
-             f"(default {DEFAULT_SETTLE_TIME:g} s)")
+    for option in settings.rows(settings.PYTEST):
+        flags, kwargs = settings.declare(option, settings.PYTEST)
+        group.addoption(*flags, **kwargs)
+    group.addoption("--results-json", metavar="PATH", help="write results.json there")
 
 
 @dataclass
@@ -360,18 +302,19 @@ def pytest_report_teststatus(report: pytest.TestReport, config: pytest.Config
 
 
 @pytest.hookimpl(hookwrapper=True)
-def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[Any]) -> Iterator[None]:
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[Any]
+                              ) -> Generator[None, pluggy.Result[pytest.TestReport], None]:
     report = (yield).get_result()
     outcome: Outcome | None = getattr(item, "conformance_outcome", None)
     if outcome is None or report.when != "call" or outcome.failure is None:
         return
     state = item.config.stash[STATE_KEY]
     try:
-        from pytest_html import extras
+        from pytest_html import extras  # type: ignore[import-untyped]
     except ImportError:  # pytest-html is a dependency, but stay usable without it
         return
     failure = state.redactor.deep(outcome.failure)
-    report.extras = [
+    report.extras = [  # type: ignore[attr-defined]  # pytest-html reads it
         *getattr(report, "extras", []),
         extras.text(failure.get("request") or "", name="minimal request"),
         extras.text(failure.get("response") or "", name="response"),
