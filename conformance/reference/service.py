@@ -32,6 +32,7 @@ OK = "0"
 INCORRECT_LOGIN_USER = "2"
 INVALID_SESSION = "5"
 CUSTOM_ERROR = "7"
+BODY_LIMIT = 65535  # variant "body-limit": UTF-8 bytes of each body (a TEXT column)
 INVALID_CATEGORY = "8"
 INVALID_PRIORITY = "9"
 INVALID_SLEVEL = "10"
@@ -395,9 +396,10 @@ class TicketService:
         slevel = self.check_slevel(text(req, "sLevel"))
         attachment_ids = self.linkable_attachments(items(req, "attachmentIds"))
         body, html_body, template = self.compose(req, variant)
-        if self.fault("body-limit-undeclared") and max(
-                len(text(req, k).encode()) for k in ("messageBody", "htmlMessageBody")) > 8000:
-            raise ServiceError(CUSTOM_ERROR)
+        largest = max(len(text(req, k).encode("utf-8", "surrogatepass"))
+                      for k in ("messageBody", "htmlMessageBody"))
+        if self.variant("body-limit") and largest > BODY_LIMIT:
+            raise ServiceError(CUSTOM_ERROR)  # a strict column: refused, nothing stored
         if self.fault("illegal-address-error") and variant > 1:
             given = [str(a) for k in ("To", "Cc", "Bcc") for a in items(req, k)]
             if Recipients.legal(given, [], []).to != given:
@@ -406,6 +408,8 @@ class TicketService:
                 and req.get("sendNotification")):
             slevel = "2"
         message_id = self.store_message(ticket["id"], body, html_body, slevel, user)
+        if self.fault("body-limit-stores-anyway") and largest > 8000:
+            raise _CommittedError(CUSTOM_ERROR)  # refused after the message was stored
         self.link_attachments(message_id, attachment_ids, req)
         self.touch_ticket(ticket, variant, bool(attachment_ids))
         if req.get("sendNotification") or self.fault("notify-when-false"):

@@ -72,6 +72,12 @@ CATALOGUE: tuple[VariantSpec, ...] = (
                 "ignored, not faulted (lenient parsing, as .NET XmlSerializer does)",
                 "SOAP 1.1 section 4.4 (a Fault is how errors are reported, not a duty to "
                 "refuse); the suite's robustness rule for this is a SHOULD"),
+    VariantSpec("body-limit", "bodies and HTML bodies over 65535 UTF-8 bytes each are "
+                "refused with errorCode 7 (CustomError) and nothing is stored (a strict "
+                "TEXT column); no limit is declared to the suite",
+                "ticket-port.md Error codes (an errorCode reports what the target will not "
+                "do; no body size is documented or required); issue 10: past a declared "
+                "or discovered limit a documented errorCode is allowed, a silent cut never"),
     # ids -------------------------------------------------------------------------------------
     VariantSpec("other-category-template", "categories and reply templates have other ids "
                 "(categories 7 and 8, reply templates 42 and 43; ids 1 and 2 do not exist)",
