@@ -22,6 +22,7 @@ from collections.abc import Callable
 from typing import Any
 
 from conformance.reference import _variant_mail
+from conformance.reference._variant_values import canonical_media_type
 from conformance.reference.mail import Mailer, Recipients
 from conformance.reference.store import Store, new_key, now_iso
 
@@ -336,10 +337,13 @@ class TicketService:
     def add_attachment(self, req: dict[str, Any]) -> dict[str, Any]:
         user = self.session_user(req)
         raw = base64.b64decode("".join(text(req, "data").split()))
+        content_type = text(req, "contentType")
+        if self.variant("media-type-canonical"):
+            content_type = canonical_media_type(content_type)
         attachment_id = self.store.run(
             "INSERT INTO attachments (name, content_type, data, attachment_key, created_by)"
             " VALUES (?, ?, ?, ?, ?)",
-            text(req, "attachmentName"), text(req, "contentType"), raw, new_key(), user)
+            text(req, "attachmentName"), content_type, raw, new_key(), user)
         return {"attachmentId": str(attachment_id)}
 
     def attachment_row(self, attachment_id: str) -> Any:

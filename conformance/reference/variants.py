@@ -64,6 +64,11 @@ CATALOGUE: tuple[VariantSpec, ...] = (
                 "UTC offset (2026-12-03T09:15:00+01:00)",
                 "ticket-port.md field types: TypeDateTime has no documented format; "
                 "ISO 8601 / RFC 3339"),
+    VariantSpec("media-type-canonical", "attachment content types are stored and returned "
+                "in canonical form: type, subtype and parameter names lower-cased, a text/* "
+                "type with its default charset made explicit (text/plain -> text/plain; "
+                "charset=us-ascii)", "RFC 2045 section 5.1 (names case-insensitive); "
+                "RFC 2046 section 4.1.2 (us-ascii is the default charset of text/plain)"),
     # requests ----------------------------------------------------------------------------
     VariantSpec("soapaction-unchecked", "the target dispatches on the body element and does "
                 "not check the SOAPAction header", "SOAP 1.1 section 6.1.1 (SOAPAction "
