@@ -1,6 +1,7 @@
 """Inputs at the limits: each size example has a multi-byte character across its
-boundary; a declared limit (--max-body-bytes) allows a refusal past it, never a silent cut;
-the option is checked before anything runs."""
+boundary; a declared limit (--max-body-bytes) or a consistent discovered one allows a
+refusal past it that stores nothing, never a silent cut; the option is checked before
+anything runs."""
 
 from __future__ import annotations
 
@@ -13,6 +14,8 @@ from embedded_runs import run_with
 from hypothesis import given, settings
 
 from conformance.strategies import edge_examples as edge
+from conformance.suite.checks.limits import Discovered
+from conformance.suite.detection import run_embedded
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -48,7 +51,8 @@ def test_line_endings_and_attachment_edges_are_in_the_quick_profile() -> None:
 
 
 def test_a_refusal_past_the_declared_limit_passes_and_a_cut_never_does() -> None:
-    outcomes, _ = run_with(["AM-BODY-LIMITS"], ["body-limit-undeclared"], max_body_bytes=8000)
+    outcomes = run_embedded([], ["AM-BODY-LIMITS"], seed=3, variants=["body-limit"],
+                            options={"max_body_bytes": 65535})
     assert outcomes["AM-BODY-LIMITS"].status == "passed", outcomes["AM-BODY-LIMITS"].failure
     outcomes, _ = run_with(["AM-BODY-LIMITS"], ["body-cut-at-byte-limit"],
                            max_body_bytes=8000)
@@ -57,10 +61,44 @@ def test_a_refusal_past_the_declared_limit_passes_and_a_cut_never_does() -> None
 
 
 def test_a_refusal_within_the_declared_limit_fails() -> None:
-    outcomes, _ = run_with(["AM-BODY-LIMITS"], ["body-limit-undeclared"],
-                           max_body_bytes=100_000)
+    outcomes = run_embedded([], ["AM-BODY-LIMITS"], seed=3, variants=["body-limit"],
+                            options={"max_body_bytes": 100_000})
     failure = outcomes["AM-BODY-LIMITS"].failure
     assert failure is not None and "within the declared limit of 100000" in failure["message"]
+
+
+def test_an_undeclared_limit_is_discovered_and_a_cut_below_it_still_fails() -> None:
+    """Standard profile: bodies of 255 to 32767 bytes stored whole, 65535+ and 1 MiB
+    refused with errorCode 7 and nothing stored: a consistent limit, passed without
+    --max-body-bytes. The same target cutting at 4000 bytes fails."""
+    outcomes = run_embedded([], ["AM-BODY-LIMITS"], "standard", seed=3,
+                            variants=["body-limit"])
+    assert outcomes["AM-BODY-LIMITS"].status == "passed", outcomes["AM-BODY-LIMITS"].failure
+    outcomes = run_embedded(["body-cut-at-byte-limit"], ["AM-BODY-LIMITS"], "standard",
+                            seed=3, variants=["body-limit"])
+    failure = outcomes["AM-BODY-LIMITS"].failure
+    assert failure is not None and "cut after 399" in failure["message"]  # 3999 or 4000
+
+
+def test_a_refusal_that_stores_the_message_fails_declared_or_not() -> None:
+    for declared in (None, 8000):
+        outcomes, _ = run_with(["AM-BODY-LIMITS"], ["body-limit-stores-anyway"],
+                               max_body_bytes=declared)
+        failure = outcomes["AM-BODY-LIMITS"].failure
+        assert failure is not None and "yet the ticket's messages changed" in failure["message"]
+
+
+def test_a_discovered_limit_must_be_consistent() -> None:
+    seen = Discovered()
+    seen.add("addMessage3", (9000, 9000), refused=False)
+    assert seen.inconsistent("addMessage3", (8000, 8000), refused=True) == (9000, 9000)
+    assert seen.inconsistent("addMessage3", (10000, 10000), refused=True) is None
+    assert seen.inconsistent("addMessage", (8000, 8000), refused=True) is None  # per operation
+    # A limit on the sum of both bodies: 6000 + 6000 refused after 9000 + 0 stored is allowed.
+    assert seen.inconsistent("addMessage3", (6000, 12000), refused=True) is None
+    seen.add("addMessage3", (10000, 10000), refused=True)
+    assert seen.inconsistent("addMessage3", (12000, 12000), refused=False) == (10000, 10000)
+    assert seen.inconsistent("addMessage3", (9500, 9500), refused=False) is None
 
 
 def test_max_body_bytes_must_be_positive() -> None:

@@ -1,6 +1,7 @@
 """Variants that change what a response says in ways the reference leaves open (order of
-messageIds, the form of a status or a date, optional elements left out) and how a request
-is read (extra elements ignored). Each works on the lxml wrapper element of one operation."""
+messageIds, the form of a status, a date or a media type, optional elements left out) and
+how a request is read (extra elements ignored). Each works on the lxml wrapper element of
+one operation, but for the media type, which the service stores in its canonical form."""
 
 from __future__ import annotations
 
@@ -89,3 +90,17 @@ def _declared_children(declaration: XsdElement) -> list[Any]:
 
 def _text(node: etree._Element | None) -> str:
     return "" if node is None or node.text is None else node.text
+
+
+def canonical_media_type(value: str) -> str:
+    """Variant "media-type-canonical": a content type as the target stores it, type,
+    subtype and parameter names lower-cased, each parameter after "; ", a text/* type
+    given its default charset explicitly (RFC 2046 4.1.2: us-ascii)."""
+    head, *parts = [p.strip() for p in value.split(";")]
+    params = []
+    for part in filter(None, parts):
+        name, _, raw = (piece.strip() for piece in part.partition("="))
+        params.append(f"{name.lower()}={raw.lower() if name.lower() == 'charset' else raw}")
+    if head.lower().startswith("text/") and not any(p.startswith("charset=") for p in params):
+        params.append("charset=us-ascii")
+    return "; ".join([head.lower(), *params])

@@ -99,9 +99,9 @@ CATALOGUE: tuple[FaultSpec, ...] = (
     FaultSpec("body-cut-at-byte-limit", "bodies and HTML bodies are stored in 4000-byte "
               "columns: longer ones are cut silently (a split character dropped)",
               ("AM-BODY-LIMITS",)),
-    FaultSpec("body-limit-undeclared", "bodies over 8000 UTF-8 bytes are refused with "
-              "errorCode 7, a limit the suite is not told of (declared with "
-              "--max-body-bytes 8000 it is allowed)", ("AM-BODY-LIMITS",)),
+    FaultSpec("body-limit-stores-anyway", "bodies over 8000 UTF-8 bytes are refused with "
+              "errorCode 7, but the message is stored all the same (a refusal that changes "
+              "the ticket)", ("AM-BODY-LIMITS",)),
     FaultSpec("internal-notify-external", "an internal message (sLevel 1) sent with "
               "sendNotification true is stored as external (sLevel 2)", ("AM-SLEVEL",)),
     FaultSpec("title-trimmed", "newTicket and setTicket store the title trimmed of "

@@ -10,6 +10,7 @@ import re
 import time
 from typing import Any
 
+from conformance.reference._variant_values import canonical_media_type
 from conformance.reference.mail import Recipients
 from conformance.reference.port import (
     CUSTOM_ERROR,
@@ -27,13 +28,14 @@ from conformance.reference.tickets import MESSAGE_FIELDS, Tickets
 
 FAULTS: tuple[str, ...] = (
     "attachment-bytes-altered", "attachment-drop-last", "attachment-type-generic",
-    "body-crlf-to-lf", "body-cut-at-byte-limit", "body-double-escape", "body-limit-undeclared",
+    "body-crlf-to-lf", "body-cut-at-byte-limit", "body-double-escape", "body-limit-stores-anyway",
     "body-non-bmp", "body-trim", "body-truncate", "error-as-fault", "html-body-dropped",
     "illegal-address-error", "internal-notify-external", "lost-concurrent-messages",
     "msg3-body-newline", "no-transaction", "notify-when-false", "slevel-ignored",
     "status-msg2-closes", "status-reopen", "template-not-substituted",
     "ticket-priority-escalated", "unknown-attachment-accepted")
-VARIANTS: tuple[str, ...] = ()
+VARIANTS: tuple[str, ...] = ("body-limit", "media-type-canonical")
+BODY_LIMIT = 65535  # variant "body-limit": UTF-8 bytes of each body (a TEXT column)
 
 
 class Messages(Tickets):
@@ -42,10 +44,13 @@ class Messages(Tickets):
     def add_attachment(self, req: dict[str, Any]) -> dict[str, Any]:
         user = self.session_user(req)
         raw = base64.b64decode("".join(text(req, "data").split()))
+        content_type = text(req, "contentType")
+        if self.variant("media-type-canonical"):
+            content_type = canonical_media_type(content_type)
         attachment_id = self.store.run(
             "INSERT INTO attachments (name, content_type, data, attachment_key, created_by)"
             " VALUES (?, ?, ?, ?, ?)",
-            text(req, "attachmentName"), text(req, "contentType"), raw, new_key(), user)
+            text(req, "attachmentName"), content_type, raw, new_key(), user)
         return {"attachmentId": str(attachment_id)}
 
     def attachment_row(self, attachment_id: str) -> Any:
@@ -93,9 +98,10 @@ class Messages(Tickets):
         slevel = self.check_slevel(text(req, "sLevel"))
         attachment_ids = self.linkable_attachments(items(req, "attachmentIds"))
         body, html_body, template = self.compose(req, variant)
-        if self.fault("body-limit-undeclared") and max(
-                len(text(req, k).encode()) for k in ("messageBody", "htmlMessageBody")) > 8000:
-            raise ServiceError(CUSTOM_ERROR)
+        largest = max(len(text(req, k).encode("utf-8", "surrogatepass"))
+                      for k in ("messageBody", "htmlMessageBody"))
+        if self.variant("body-limit") and largest > BODY_LIMIT:
+            raise ServiceError(CUSTOM_ERROR)  # a strict column: refused, nothing stored
         if self.fault("illegal-address-error") and variant > 1:
             given = [str(a) for k in ("To", "Cc", "Bcc") for a in items(req, k)]
             if Recipients.legal(given, [], []).to != given:
@@ -104,6 +110,8 @@ class Messages(Tickets):
                 and req.get("sendNotification")):
             slevel = "2"
         message_id = self.store_message(ticket["id"], body, html_body, slevel, user)
+        if self.fault("body-limit-stores-anyway") and largest > 8000:
+            raise CommittedError(CUSTOM_ERROR)  # refused after the message was stored
         self.link_attachments(message_id, attachment_ids, req)
         self.touch_ticket(ticket, variant, bool(attachment_ids))
         if req.get("sendNotification") or self.fault("notify-when-false"):

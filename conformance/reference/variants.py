@@ -65,6 +65,11 @@ CATALOGUE: tuple[VariantSpec, ...] = (
                 "UTC offset (2026-12-03T09:15:00+01:00)",
                 "ticket-port.md field types: TypeDateTime has no documented format; "
                 "ISO 8601 / RFC 3339"),
+    VariantSpec("media-type-canonical", "attachment content types are stored and returned "
+                "in canonical form: type, subtype and parameter names lower-cased, a text/* "
+                "type with its default charset made explicit (text/plain -> text/plain; "
+                "charset=us-ascii)", "RFC 2045 section 5.1 (names case-insensitive); "
+                "RFC 2046 section 4.1.2 (us-ascii is the default charset of text/plain)"),
     # requests ----------------------------------------------------------------------------
     VariantSpec("soapaction-unchecked", "the target dispatches on the body element and does "
                 "not check the SOAPAction header", "SOAP 1.1 section 6.1.1 (SOAPAction "
@@ -73,6 +78,12 @@ CATALOGUE: tuple[VariantSpec, ...] = (
                 "ignored, not faulted (lenient parsing, as .NET XmlSerializer does)",
                 "SOAP 1.1 section 4.4 (a Fault is how errors are reported, not a duty to "
                 "refuse); the suite's robustness rule for this is a SHOULD"),
+    VariantSpec("body-limit", "bodies and HTML bodies over 65535 UTF-8 bytes each are "
+                "refused with errorCode 7 (CustomError) and nothing is stored (a strict "
+                "TEXT column); no limit is declared to the suite",
+                "ticket-port.md Error codes (an errorCode reports what the target will not "
+                "do; no body size is documented or required); issue 10: past a declared "
+                "or discovered limit a documented errorCode is allowed, a silent cut never"),
     # ids -------------------------------------------------------------------------------------
     VariantSpec("other-category-template", "categories and reply templates have other ids "
                 "(categories 7 and 8, reply templates 42 and 43; ids 1 and 2 do not exist)",

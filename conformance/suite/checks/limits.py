@@ -1,13 +1,18 @@
 """Inputs at the limits: bodies and HTML bodies past the sizes where storage commonly cuts
 text, with a multi-byte character across the boundary, and every line-ending form.
 
-A target may have a size limit; the user declares it (``--max-body-bytes``). Past the
-declared limit the target may refuse the call with a documented errorCode, and then must
-store nothing; it never stores a shortened body: a silent cut is a failure at any size.
+A target may have a size limit: the user declares it (``--max-body-bytes``) or the check
+discovers it from the target's answers. The reference pages document no size limit and
+forbid none, and an errorCode is how the port reports what it will not do, so a refusal
+with a documented errorCode that stores nothing is a limit, not a failure. Declared, a
+refusal within the limit fails; discovered, the limit must be consistent (within one
+operation, a body refused while a larger one was stored whole fails). It never stores a
+shortened body: a silent cut is a failure at any size.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from typing import Any
 
 from hypothesis import strategies as st
@@ -39,34 +44,67 @@ def sent_bodies(prepared: Prepared) -> dict[str, str]:
     return {name: str(prepared.params[name]) for name in BODIES if name in prepared.params}
 
 
-def _refused(ctx: RunContext, prepared: Prepared, reply: Reply, largest: int,
-             message_ids: list[str]) -> None:
-    """A non-zero errorCode: allowed past a declared limit, if nothing was stored."""
+@dataclass
+class Discovered:
+    """What one run of the check learnt of an undeclared limit, per operation: the sizes
+    (largest body, total of both bodies, in UTF-8 bytes) stored whole and refused."""
+
+    stored: dict[str, list[tuple[int, int]]] = field(default_factory=dict)
+    refused: dict[str, list[tuple[int, int]]] = field(default_factory=dict)
+
+    def inconsistent(self, operation: str, size: tuple[int, int], refused: bool
+                     ) -> tuple[int, int] | None:
+        """An earlier answer the new one contradicts: a refused body no larger (in both
+        measures, so a limit on each body or on their sum is allowed) than one stored."""
+        others = (self.stored if refused else self.refused).get(operation, [])
+        for other in others:
+            small, large = (size, other) if refused else (other, size)
+            if small[0] <= large[0] and small[1] <= large[1]:
+                return other
+        return None
+
+    def add(self, operation: str, size: tuple[int, int], refused: bool) -> None:
+        (self.refused if refused else self.stored).setdefault(operation, []).append(size)
+
+
+def _refused(ctx: RunContext, prepared: Prepared, reply: Reply, size: tuple[int, int],
+             message_ids: list[str], seen: Discovered) -> None:
+    """A non-zero errorCode: allowed past the declared or a consistent discovered limit,
+    with a documented code, if nothing was stored."""
     limit = ctx.config.max_body_bytes
-    code = reply.error_code
-    if limit is None or largest <= limit:
-        why = (f"within the declared limit of {limit} bytes" if limit is not None else
-               "and no limit was declared (a target with a size limit is run with "
-               "--max-body-bytes N)")
+    code, largest = reply.error_code, size[0]
+    if limit is not None and largest <= limit:
         fail(f"{prepared.operation} with a {largest}-byte body returned errorCode {code}, "
-             f"{why}")
+             f"within the declared limit of {limit} bytes")
+    where = (f"past the declared limit of {limit} bytes" if limit is not None else
+             "no limit declared: discovering it")
     if code not in DOCUMENTED_CODES:
-        fail(f"{prepared.operation} refused a {largest}-byte body (past the declared limit "
-             f"of {limit} bytes) with the undocumented errorCode {code}")
+        fail(f"{prepared.operation} refused a {largest}-byte body ({where}) with the "
+             f"undocumented errorCode {code}")
+    if limit is None:
+        other = seen.inconsistent(prepared.operation, size, refused=True)
+        if other is not None:
+            fail(f"{prepared.operation} refused a {largest}-byte body ({size[1]} bytes in "
+                 f"all) with errorCode {code}, yet stored a {other[0]}-byte one ({other[1]} "
+                 "in all) whole: no consistent size limit")
+        seen.add(prepared.operation, size, refused=True)
     after = ctx.ticket(prepared.ticket_id).message_ids
     if after != message_ids:
         fail(f"{prepared.operation} refused a {largest}-byte body with errorCode {code}, "
              f"yet the ticket's messages changed ({message_ids} -> {after})")
 
 
-def check_stored(ctx: RunContext, example: dict[str, Any]) -> None:
+def check_stored(ctx: RunContext, example: dict[str, Any], seen: Discovered | None = None
+                 ) -> None:
+    seen = seen if seen is not None else Discovered()
     prepared = ctx.prepare(example)
     before = ctx.ticket(prepared.ticket_id).message_ids
     reply = ctx.send(prepared)
     bodies = sent_bodies(prepared)
-    largest = max(edge.utf8_size(b) for b in bodies.values())
+    sizes = [edge.utf8_size(b) for b in bodies.values()]
+    size = (max(sizes), sum(sizes))
     if reply.fault is None and reply.error_code not in ("0", None):
-        _refused(ctx, prepared, reply, largest, before)
+        _refused(ctx, prepared, reply, size, before, seen)
         return
     message_id = require_success(reply, prepared)
     stored = ctx.message(message_id).fields
@@ -76,13 +114,21 @@ def check_stored(ctx: RunContext, example: dict[str, Any]) -> None:
             fail(f"after {prepared.operation}, getMessage returned {BODIES[name]} "
                  f"{describe_cut(sent, got)}: a silent cut or change of a "
                  f"{edge.utf8_size(sent)}-byte {name}")
+    if ctx.config.max_body_bytes is None:
+        other = seen.inconsistent(prepared.operation, size, refused=False)
+        if other is not None:
+            fail(f"{prepared.operation} stored a {size[0]}-byte body ({size[1]} bytes in all) "
+                 f"whole, yet refused a {other[0]}-byte one ({other[1]} in all): no "
+                 "consistent size limit")
+        seen.add(prepared.operation, size, refused=False)
 
 
 @check("AM-BODY-LIMITS", "Bodies and HTML bodies past the sizes where storage commonly cuts "
        "(255, 4000, 8000, 32767, 65535 bytes, 1 MiB) and in every line-ending form are stored "
-       "whole; past a declared limit a refusal with a documented errorCode is allowed, a "
-       "silent cut never", clause="addMessage: messageBody; addMessage3: htmlMessageBody; "
-       "Error codes", family="persistence")
+       "whole; past a declared or discovered (consistent) limit a refusal with a documented "
+       "errorCode that stores nothing is allowed, a silent cut never",
+       clause="addMessage: messageBody; addMessage3: htmlMessageBody; Error codes",
+       family="persistence")
 def body_limits(ctx: RunContext) -> int:
     profile = ctx.config.profile
     strategy: st.SearchStrategy[dict[str, Any]] = domain.add_message(
@@ -91,8 +137,10 @@ def body_limits(ctx: RunContext) -> int:
     if profile.name == "thorough":
         strategy, budget = edge.drawn_sizes(), max(1, profile.max_examples // 3)
 
+    seen = Discovered()
+
     def body(example: dict[str, Any]) -> None:
-        check_stored(ctx, example)
+        check_stored(ctx, example, seen)
 
     return ctx.run_examples("AM-BODY-LIMITS", strategy, body, budget,
                             fixed=edge.size_examples(profile.name)

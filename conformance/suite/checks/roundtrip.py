@@ -28,19 +28,31 @@ def uploaded(example: dict[str, Any], prepared: Prepared) -> dict[str, dict[str,
             for attachment_id, spec in zip(prepared.attachment_ids, specs, strict=False)}
 
 
+def media_type(value: str) -> tuple[str, tuple[tuple[str, str], ...]]:
+    """A media type as RFC 2045 5.1 defines its meaning: type/subtype and parameter names
+    case-insensitive, whitespace around ";" and "=" and the order of parameters not
+    significant, a quoted-string value the same as its token form; charset values
+    case-insensitive (RFC 2046 4.1.2, RFC 2978) and a text/* type without charset the same
+    as charset=us-ascii, its default (RFC 2046 4.1.2). Any other parameter, added, dropped
+    or changed, changes the media type (``text/plain`` is not ``text/plain;
+    charset=utf-8``: that tells a reader to decode the bytes otherwise)."""
+    head, *parts = [p.strip() for p in value.split(";")]
+    params: dict[str, str] = {}
+    for part in filter(None, parts):
+        name, _, raw = (piece.strip() for piece in part.partition("="))
+        name, raw = name.lower(), raw.strip()
+        if len(raw) >= 2 and raw[0] == raw[-1] == '"':
+            raw = raw[1:-1].replace('\\"', '"').replace("\\\\", "\\")
+        params[name] = raw.lower() if name == "charset" else raw
+    head = head.lower()
+    if head.startswith("text/") and "charset" not in params:
+        params["charset"] = "us-ascii"
+    return head, tuple(sorted(params.items()))
+
+
 def same_media_type(sent: str, got: str) -> bool:
-    """RFC 2045 5.1: type, subtype and parameter names are case-insensitive (and so are
-    charset values, RFC 2046 4.1.2); whitespace around ";" and "=" is not significant."""
-    def param(text: str) -> str:
-        name, _, value = (part.strip() for part in text.partition("="))
-        name = name.lower()
-        return f"{name}={value.lower() if name == 'charset' else value}"
-
-    def norm(value: str) -> list[str]:
-        head, *params = [p.strip() for p in value.split(";")]
-        return [head.lower(), *sorted(param(p) for p in params if p)]
-
-    return norm(sent) == norm(got)
+    """The same media type by the rules of :func:`media_type`."""
+    return media_type(sent) == media_type(got)
 
 
 def _equal(leaf: str, sent: Any, got: str) -> bool:
@@ -56,7 +68,8 @@ ATTACHED = domain.add_message(
 @check("AM-ATTACHMENT-META", "The name and content type an attachment was uploaded with come "
        "back unchanged from getMessage's attachmentInfo and from getAttachment",
        clause="addAttachment: attachmentName, contentType; getMessage: attachmentInfo; "
-       "getAttachment (media types compared as RFC 2045 5.1 says)", family="persistence")
+       "getAttachment (media types equal by meaning: RFC 2045 5.1, RFC 2046 4.1.2; any "
+       "other parameter added or changed is a change)", family="persistence")
 def attachment_metadata(ctx: RunContext) -> int:
     compared = write_read.pairs_from(ctx.contract, "addAttachment", "AM-ATTACHMENT-META")
 
