@@ -21,7 +21,7 @@ LOCAL = {RUN: settings.NOT_SETTINGS - {"handler", "command", "run_parser"},
          REPLAY: {"help", "check"},  # replay's --check is the failed check, required
          # compare: its targets, and options with another meaning or default there
          COMPARE: {"help", "target", "targets_file", "no_reference", "timeout", "workers",
-                   "report_dir", "link_base", *(f"t_{key}" for key in FLAGS)},
+                   "report_dir", "link_base", "config", *(f"t_{key}" for key in FLAGS)},
          PYTEST: {"results_json"}}
 
 

@@ -16,7 +16,7 @@ Options local to one surface, outside the table: ``--config`` and ``--print-conf
 ``conformance run`` (:data:`NOT_SETTINGS`; they choose and show the settings, they are not
 settings), ``replay``'s positional RESULTS and its required ``--check`` (the failed check,
 not a selection), the plugin's ``--results-json`` (``run`` writes into ``--report-dir``),
-and the other options of ``conformance compare`` (the targets, and ``--timeout``,
+and the other options of ``conformance compare`` (the targets, its ``--config``, and ``--timeout``,
 ``--workers``, ``--report-dir`` with another meaning or default there).
 """
 
