@@ -33,6 +33,7 @@ from hypothesis.errors import HypothesisDeprecationWarning
 
 from conformance.suite.client import Recorder, TargetClient
 from conformance.suite.context import RUN_SESSION, RunContext, text
+from conformance.suite.observe import Notifications
 from conformance.suite.outcome import Outcome, run_check
 from conformance.suite.registry import Check
 
@@ -84,6 +85,7 @@ def worker_context(main: RunContext, number: int = 1) -> RunContext:
     ctx.inputs, ctx.example, ctx.examples_run, ctx.contract_check = [], None, 0, None
     ctx._pool, ctx._pool_uses, ctx._logged_out = {}, {}, None
     ctx._status_seen, ctx._status_set, ctx._verb_state = {}, {}, {}
+    ctx.notes = Notifications(ctx)  # its own barriers, read through the hub as this worker
     if main.unknown is not None:  # the verified ids are shared, the probes are the worker's
         ctx.unknown = copy.copy(main.unknown)
         ctx.unknown._call = ctx.client.call
