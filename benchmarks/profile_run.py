@@ -18,11 +18,11 @@ import io
 import pstats
 import time
 
-from conformance.contract import CANONICAL_WSDL
+from throughput import every_exchange, prepared_context  # beside this script
+
 from conformance.suite import runner
 from conformance.suite.catalogue import all_checks
-from conformance.suite.client import Exchange
-from conformance.suite.config import PROFILES, SuiteConfig
+from conformance.suite.config import PROFILES
 from conformance.suite.outcome import run_check
 
 
@@ -35,28 +35,14 @@ def main() -> None:
     args = parser.parse_args()
 
     with runner.embedded_target([]) as embedded:
-        config = runner.embedded_config(SuiteConfig(
-            endpoint="", wsdl=str(CANONICAL_WSDL), user="", password="", owner_user="",
-            owner_password="", owner_id="", profile=PROFILES[args.profile], seed=args.seed),
-            embedded.target.endpoint)
-        state = runner.prepare(config, embedded.capture)
-        ctx = state.context
-        assert ctx is not None
-        recorded: list[Exchange] = []
-        keep = ctx.recorder.add
-
-        def add_and_keep(exchange: Exchange) -> None:
-            keep(exchange)
-            recorded.append(exchange)
-
-        ctx.recorder.add = add_and_keep  # type: ignore[method-assign]
+        ctx = prepared_context(embedded, args.profile, args.seed)
         profiler = cProfile.Profile()
-        started = time.perf_counter()
-        profiler.enable()
-        outcomes = [run_check(ctx, check, None, "") for check in all_checks()]
-        profiler.disable()
-        wall = time.perf_counter() - started
-        ctx.recorder.add = keep  # type: ignore[method-assign]
+        with every_exchange(ctx) as recorded:
+            started = time.perf_counter()
+            profiler.enable()
+            outcomes = [run_check(ctx, check, None, "") for check in all_checks()]
+            profiler.disable()
+            wall = time.perf_counter() - started
 
     statuses = collections.Counter(o.status for o in outcomes)
     print(f"profile {args.profile} seed {args.seed}: {len(outcomes)} checks "

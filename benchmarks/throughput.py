@@ -40,6 +40,7 @@ from conformance.suite import runner
 from conformance.suite.catalogue import all_checks
 from conformance.suite.client import Exchange
 from conformance.suite.config import PROFILES, SuiteConfig
+from conformance.suite.context import RunContext
 from conformance.suite.outcome import run_check
 
 
@@ -87,6 +88,35 @@ def served_target() -> Iterator[Any]:
         capture.stop()
 
 
+
+def prepared_context(embedded: Any, profile: str, seed: int) -> RunContext:
+    """The run context of a suite run against ``embedded``, set up (logged in)."""
+    config = runner.embedded_config(SuiteConfig(
+        endpoint="", wsdl=str(CANONICAL_WSDL), user="", password="", owner_user="",
+        owner_password="", owner_id="", profile=PROFILES[profile], seed=seed),
+        embedded.target.endpoint)
+    ctx = runner.prepare(config, embedded.capture).context
+    assert ctx is not None
+    return ctx
+
+
+@contextlib.contextmanager
+def every_exchange(ctx: RunContext) -> Iterator[list[Exchange]]:
+    """Every exchange the checks make inside the block, kept (the Recorder keeps only the
+    current example's); afterwards the Recorder records as before."""
+    recorded: list[Exchange] = []
+    keep = ctx.recorder.add
+
+    def add_and_keep(exchange: Exchange) -> None:
+        keep(exchange)
+        recorded.append(exchange)
+
+    ctx.recorder.add = add_and_keep  # type: ignore[method-assign]
+    try:
+        yield recorded
+    finally:
+        ctx.recorder.add = keep  # type: ignore[method-assign]
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--profile", choices=sorted(PROFILES), default="standard")
@@ -99,28 +129,13 @@ def main() -> None:
     started_target = (runner.embedded_target([]) if args.target == "embedded"
                       else served_target())
     with started_target as embedded:
-        config = runner.embedded_config(SuiteConfig(
-            endpoint="", wsdl=str(CANONICAL_WSDL), user="", password="", owner_user="",
-            owner_password="", owner_id="", profile=PROFILES[args.profile], seed=args.seed),
-            embedded.target.endpoint)
-        state = runner.prepare(config, embedded.capture)
-        ctx = state.context
-        assert ctx is not None
-        # Keep EVERY exchange of the checks (the Recorder keeps only the current example's).
-        recorded: list[Exchange] = []
-        keep = ctx.recorder.add
-
-        def add_and_keep(exchange: Exchange) -> None:
-            keep(exchange)
-            recorded.append(exchange)
-
-        ctx.recorder.add = add_and_keep  # type: ignore[method-assign]
-        started = time.perf_counter()
-        outcomes = [run_check(ctx, check, None, "") for check in all_checks()]
-        suite_s = time.perf_counter() - started
-        ctx.recorder.add = keep  # type: ignore[method-assign]
+        ctx = prepared_context(embedded, args.profile, args.seed)
+        with every_exchange(ctx) as recorded:
+            started = time.perf_counter()
+            outcomes = [run_check(ctx, check, None, "") for check in all_checks()]
+            suite_s = time.perf_counter() - started
         ctx.client.session.close()
-        raw_s = replay(config.endpoint, ctx.contract, recorded)
+        raw_s = replay(ctx.config.endpoint, ctx.contract, recorded)
         time.sleep(0.2)  # let waitress finish its last task before the target closes
 
     examples = sum(o.examples for o in outcomes)

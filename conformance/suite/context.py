@@ -207,15 +207,18 @@ class RunContext:
         return reply
 
     # tickets -----------------------------------------------------------------------------
-    def new_ticket(self, title: str = "") -> str:
+    def new_ticket(self, title: str = "", notify: bool = False,
+                   what: str = "newTicket") -> str:
+        """A ticket of the suite's own (``notify``: with a New Ticket notification to the
+        owner, as the notification barrier of observe.py needs)."""
         label = f"[conformance-suite seed {self.config.seed}] {title}".strip()
         reply = self.expect_ok(self.client.call(
             "newTicket", "setup", sessionKey=self.agent_key, title=label, sLevel="2",
             categoryId=self.config.category, priorityId="-1", owner=self.config.owner_id,
-            customers={}, extraFields={}, sendNotification=False), "newTicket")
+            customers={}, extraFields={}, sendNotification=notify), what)
         ticket_id = text(reply.data.get("ticketId"))
         if not ticket_id:
-            raise TargetError("newTicket returned no ticketId")
+            raise TargetError(f"{what} returned no ticketId")
         self.created_tickets.append(ticket_id)
         return ticket_id
 

@@ -22,7 +22,6 @@ import time
 from typing import TYPE_CHECKING, Any
 
 from conformance.strategies.domain import CAPTURE_DOMAIN
-from conformance.suite.client import TargetError
 
 if TYPE_CHECKING:
     from conformance.suite.context import RunContext
@@ -75,18 +74,9 @@ class Notifications:
         return str(note.get("type")) == str(NEW_TICKET) and text(note.get("ticketId")) == barrier
 
     def _barrier(self) -> str:
-        ctx = self.ctx
         self.barriers += 1
-        label = f"[conformance-suite seed {ctx.config.seed}] notification barrier"
-        reply = ctx.expect_ok(ctx.client.call(
-            "newTicket", "setup", sessionKey=ctx.agent_key, title=label, sLevel="2",
-            categoryId=ctx.config.category, priorityId="-1", owner=ctx.config.owner_id,
-            customers={}, extraFields={}, sendNotification=True), "newTicket (barrier)")
-        ticket_id = text(reply.data.get("ticketId"))
-        if not ticket_id:
-            raise TargetError("newTicket (barrier) returned no ticketId")
-        ctx.created_tickets.append(ticket_id)
-        return ticket_id
+        return self.ctx.new_ticket("notification barrier", notify=True,
+                                   what="newTicket (barrier)")
 
 
 def mail_to(ctx: RunContext, addresses: list[str]) -> list[tuple[list[str], bytes]]:
