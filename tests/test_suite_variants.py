@@ -38,14 +38,24 @@ ALONE = {
     "notify-delayed": ["AM-NOTIFY-TRUE", "AM-NOTIFY-FALSE", "AM-ERR-NO-CHANGE"],
     "mail-queued": ["AM23-MAIL", "AM23-BCC-HIDDEN"],
     "bcc-separate-copies": ["AM23-MAIL", "AM23-BCC-HIDDEN", "AM23-ILLEGAL-ADDRESS"],
+    "bad-request-400": ["AM-ROBUST-FAULT", "AM-ROBUST-FAULT-INVALID", "AM-ROBUST-NO-CHANGE"],
+    "lenient-numbers": ["AM-ERR-SLEVEL", "AM-ERR-TICKET", "AM-ERR-ATTACHMENT",
+                        "AM-ERRORCODE"],
 }
 # A failed SHOULD check shrinks for at most this long here (the verdict does not wait).
 FAST = {"shrink_time": 1.0}
 
 
-def _false_alarms(outcomes: dict) -> dict:
+# Variants under which a target legitimately cannot show what a check reads: that check is
+# skipped with the reason (never failed); every other check must pass.
+UNOBSERVABLE = {"no-html-field": "AM3-HTML"}
+
+
+def _false_alarms(outcomes: dict, variants: list[str] = ALL) -> dict:
+    skippable = {UNOBSERVABLE[v] for v in variants if v in UNOBSERVABLE}
     return {k: (o.status, o.reason or (o.failure or {}).get("message"))
-            for k, o in outcomes.items() if o.status != "passed" and not o.advisory}
+            for k, o in outcomes.items() if o.status != "passed" and not o.advisory
+            and not (o.status == "skipped" and o.id in skippable)}
 
 
 @pytest.mark.parametrize("seed", range(1, 6))
@@ -62,6 +72,19 @@ def test_suite_passes_a_variant_alone(variant: str) -> None:
                             options={**suite_options([variant]), **FAST})
     assert not _false_alarms(outcomes)
     assert all(o.status == "passed" for o in outcomes.values())
+
+
+def test_a_target_without_an_html_body_field_skips_am3_html_with_the_reason() -> None:
+    """no-html-field: getMessage answers 17 for message.html_body (no documented field
+    carries the HTML body). AM3-HTML cannot read it back: skipped, not failed; the plain
+    bodies of AM-BODY-LIMITS and the other reads (documented fields only) still pass."""
+    checks = ["AM3-HTML", "AM-BODY-LIMITS", "AM-BODY-EXACT", "AM-SLEVEL"]
+    outcomes = run_embedded([], checks, seed=7, variants=["no-html-field"], options=FAST)
+    status = {o.id: o.status for o in outcomes.values()}
+    assert status == {"AM3-HTML": "skipped", "AM-BODY-LIMITS": "passed",
+                      "AM-BODY-EXACT": "passed", "AM-SLEVEL": "passed"}, status
+    reason = outcomes["AM3-HTML"].reason
+    assert "17 (InvalidField)" in reason and "message.html_body" in reason
 
 
 def test_variants_lists_each_with_its_clause(capsys: pytest.CaptureFixture[str]) -> None:

@@ -27,7 +27,7 @@ from conformance.reference.variation import Variation
 FAULTS: tuple[str, ...] = (
     "accept-invalid-body", "fault-http-200", "partial-on-invalid", "response-missing-errorcode",
     "response-wrong-namespace", "wsdl-missing-operation")
-VARIANTS: tuple[str, ...] = ()
+VARIANTS: tuple[str, ...] = ("bad-request-400",)
 
 log = logging.getLogger("conformance.reference")
 
@@ -124,6 +124,9 @@ class ReferenceApp:
             if isinstance(exc, soap.SoapError) and limits.version_mismatch(data):
                 return self.fault(limits.FAULT_VERSION_MISMATCH,
                                   limits.version_mismatch_reason(data), "refused")
+            if isinstance(exc, soap.SoapError) and "bad-request-400" in self.variation:
+                # WS-I BP 1.1 R1113: a malformed HTTP request message SHOULD get 400
+                return "400 Bad Request", b"", f"refused (400): {str(exc)[:120]}"
             return self.fault(soap.FAULT_CLIENT, str(exc), "refused")
         except Exception:  # a bug of the target: answer, log, keep serving
             log.exception("internal error")

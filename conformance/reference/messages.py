@@ -34,7 +34,7 @@ FAULTS: tuple[str, ...] = (
     "msg3-body-newline", "no-transaction", "notify-when-false", "slevel-ignored",
     "status-msg2-closes", "status-reopen", "template-not-substituted",
     "ticket-priority-escalated", "unknown-attachment-accepted")
-VARIANTS: tuple[str, ...] = ("body-limit", "media-type-canonical")
+VARIANTS: tuple[str, ...] = ("body-limit", "media-type-canonical", "no-html-field")
 BODY_LIMIT = 65535  # variant "body-limit": UTF-8 bytes of each body (a TEXT column)
 
 
@@ -55,8 +55,9 @@ class Messages(Tickets):
 
     def attachment_row(self, attachment_id: str) -> Any:
         row = None
-        if attachment_id.isascii() and attachment_id.isdigit() and len(attachment_id) < 19:
-            row = self.store.one("SELECT * FROM attachments WHERE id = ?", int(attachment_id))
+        number = self.id_number(attachment_id)
+        if number is not None:
+            row = self.store.one("SELECT * FROM attachments WHERE id = ?", number)
         if row is None:
             raise ServiceError(UNKNOWN_ATTACHMENT)
         return row
@@ -239,14 +240,16 @@ class Messages(Tickets):
         self.session_user(req)
         message_id = text(req, "messageId")
         row = None
-        if message_id.isascii() and message_id.isdigit() and len(message_id) < 19:
-            row = self.store.one("SELECT * FROM messages WHERE id = ?", int(message_id))
+        number = self.id_number(message_id)
+        if number is not None:
+            row = self.store.one("SELECT * FROM messages WHERE id = ?", number)
         if row is None:
             raise ServiceError(UNKNOWN_MESSAGE)
         fields = [str(f) for f in items(req, "messageField")] or list(MESSAGE_FIELDS)
         result = []
         for name in fields:
-            if name not in MESSAGE_FIELDS:
+            if name not in MESSAGE_FIELDS or (
+                    name == "message.html_body" and self.variant("no-html-field")):
                 raise ServiceError(INVALID_FIELD)
             column, ftype = MESSAGE_FIELDS[name]
             result.append({"field": name, "type": ftype, "value": str(row[column])})

@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     from conformance.reference.outbox import DelayQueue
 
 FAULTS: tuple[str, ...] = ()
-VARIANTS: tuple[str, ...] = ()
+VARIANTS: tuple[str, ...] = ("lenient-numbers",)
 
 # Error codes (reference: error codes list)
 OK = "0"
@@ -44,6 +44,16 @@ UNKNOWN_TICKET_STATUS = "32"
 NEW_TICKET = 0x0001
 NEW_TICKET_MESSAGE = 0x0002
 
+
+
+def lenient_int(value: str) -> int | None:
+    """A number as Python's int() or float() reads it (any script's digits, spaces around,
+    "1.0"), when it is a whole number in range; else None."""
+    try:
+        number = float(value) if "." in value else int(value)
+    except (ValueError, OverflowError):
+        return None
+    return int(number) if number == int(number) and 0 <= number < 2**63 else None
 
 class ServiceError(Exception):
     """A documented failure: the call returns ``code`` and changes nothing."""
@@ -95,3 +105,10 @@ class Operations:
 
     def variant(self, name: str) -> bool:
         return name in self.variants
+
+    def id_number(self, value: str) -> int | None:
+        """The row id a ticket, message or attachment id names, or None: ASCII digits
+        only (variant "lenient-numbers": whatever a lenient int() parser reads)."""
+        if self.variant("lenient-numbers"):
+            return lenient_int(value)
+        return int(value) if value.isascii() and value.isdigit() and len(value) < 19 else None

@@ -21,6 +21,7 @@ from conformance.reference.port import (
     UNKNOWN_TICKET_STATUS,
     ServiceError,
     items,
+    lenient_int,
     text,
     wrap,
 )
@@ -28,7 +29,7 @@ from conformance.reference.store import now_iso
 
 FAULTS: tuple[str, ...] = ("message-not-listed", "settitle-reopens", "slevel-accepts-any",
                            "title-trimmed", "undocumented-error-code")
-VARIANTS: tuple[str, ...] = ()
+VARIANTS: tuple[str, ...] = ("lenient-numbers",)
 
 SLEVELS = {"1", "2"}
 UNASSIGNED = "1"
@@ -71,8 +72,9 @@ class Tickets(Outbox):
 
     def ticket_row(self, ticket_id: str) -> Any:
         row = None
-        if ticket_id.isascii() and ticket_id.isdigit() and len(ticket_id) < 19:
-            row = self.store.one("SELECT * FROM tickets WHERE id = ?", int(ticket_id))
+        number = self.id_number(ticket_id)
+        if number is not None:
+            row = self.store.one("SELECT * FROM tickets WHERE id = ?", number)
         if row is None:
             raise ServiceError(UNKNOWN_TICKET)
         return row
@@ -200,6 +202,8 @@ class Tickets(Outbox):
         self.store.run("UPDATE tickets SET cust_id = ? WHERE id = ?", value, tid)
 
     def check_slevel(self, slevel: str) -> str:
+        if self.variant("lenient-numbers") and str(lenient_int(slevel)) in SLEVELS:
+            return str(lenient_int(slevel))  # "1.0", "\u0661" read as numbers
         if slevel not in SLEVELS:
             if self.fault("undocumented-error-code"):
                 raise ServiceError("99")

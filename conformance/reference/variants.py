@@ -73,11 +73,26 @@ CATALOGUE: tuple[VariantSpec, ...] = (
     # requests ----------------------------------------------------------------------------
     VariantSpec("soapaction-unchecked", "the target dispatches on the body element and does "
                 "not check the SOAPAction header", "SOAP 1.1 section 6.1.1 (SOAPAction "
-                "indicates the intent; a server may ignore it); WS-I BP 1.1 R1119"),
+                "indicates the intent; a server may ignore it); WS-I BP 1.1 R2744/R2745 bind the "
+                "value a sender puts there, not a receiver's duty to check it"),
+    VariantSpec("bad-request-400", "a request that is not well-formed XML, carries a DTD "
+                "or is not a SOAP Envelope is answered 400 Bad Request with an empty body "
+                "(no Fault), as WCF and many HTTP front ends do",
+                "WS-I BP 1.1 R1113 (a malformed HTTP request message SHOULD get 400 Bad "
+                "Request); R1126's 500 binds only an answer that is a Fault"),
+    VariantSpec("lenient-numbers", "ids and sLevel are read with a lenient number parser, "
+                "as int()/float() do: digits of any script (\u0661 is 1), spaces around, "
+                "\"1.0\" for 1", "ticket-port.md General: ids travel as strings and sLevel "
+                "is 1 or 2; how a string is read as a number is not documented"),
     VariantSpec("lenient-extra-elements", "unknown extra child elements in a request are "
                 "ignored, not faulted (lenient parsing, as .NET XmlSerializer does)",
                 "SOAP 1.1 section 4.4 (a Fault is how errors are reported, not a duty to "
                 "refuse); the suite's robustness rule for this is a SHOULD"),
+    VariantSpec("no-html-field", "getMessage has no field for the HTML body: "
+                "message.html_body is answered with errorCode 17 (InvalidField), like any "
+                "name it does not know (the HTML body is stored and mailed all the same)",
+                "ticket-port.md getMessage: the fields are message.id, body, header, "
+                "md_body, created_at, author, slevel; none is named for the HTML body"),
     VariantSpec("body-limit", "bodies and HTML bodies over 65535 UTF-8 bytes each are "
                 "refused with errorCode 7 (CustomError) and nothing is stored (a strict "
                 "TEXT column); no limit is declared to the suite",

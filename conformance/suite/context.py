@@ -47,7 +47,13 @@ POOL_ROTATION = 25
 # Fields read with getTicket: the documented ones the suite relies on.
 TICKET_FIELDS = ["ticket.id", "ticket.title", "ticket.created_at", "ticket.category",
                  "ticket.status", "ticket.closed_at", "ticket.priority", "ticket.cust_id"]
-MESSAGE_FIELDS = ["message.id", "message.body", "message.html_body", "message.slevel"]
+MESSAGE_FIELDS = ["message.id", "message.body", "message.slevel"]
+# getMessage's fields in the reference are message.id, body, header, md_body, created_at,
+# author and slevel: none is named for addMessage3's HTML body. The suite asks for this
+# name on its own (never beside the documented ones), and a target that answers
+# 17 InvalidField does not have it: what reads the HTML body back is skipped, not failed.
+HTML_FIELD = "message.html_body"
+INVALID_FIELD = "17"
 
 
 @dataclass
@@ -281,6 +287,24 @@ class RunContext:
         infos = [{k: text(v) for k, v in i.items()}
                  for i in items(reply.data.get("attachmentInfo"))]
         return Message(fields, infos)
+
+    def html_body(self, message_id: str) -> str | None:
+        """The stored HTML body (:data:`HTML_FIELD`), or None when the target has no such
+        getMessage field (then recorded in ``unavailable``, so AM3-HTML is skipped)."""
+        if "html_body" in self.unavailable:
+            return None
+        reply = self.client.call("getMessage", sessionKey=self.agent_key,
+                                 messageId=message_id, messageField={"item": [HTML_FIELD]})
+        if reply.fault is None and reply.error_code == INVALID_FIELD:
+            self.unavailable["html_body"] = (
+                f"getMessage answers errorCode 17 (InvalidField) for {HTML_FIELD}: the "
+                "reference names no getMessage field for the HTML body, so the stored HTML "
+                "body cannot be read back on this target")
+            return None
+        self.expect_ok(reply, f"getMessage {message_id} ({HTML_FIELD})")
+        values = {text(i.get("field")): text(i.get("value"))
+                  for i in items(reply.data.get("messageResult"))}
+        return values.get(HTML_FIELD, "")
 
     def attachment(self, attachment_id: str, key: str) -> bytes:
         reply = self.expect_ok(self.client.call(

@@ -10,6 +10,7 @@ from __future__ import annotations
 NEEDS: dict[str, frozenset[str] | None] = {
     "category": None,
     "reply_template": frozenset({"AM23-TEMPLATE"}),
+    "html_body": frozenset({"AM3-HTML"}),
     "notifications": frozenset({"AM-NOTIFY-TRUE", "AM-NOTIFY-FALSE", "AM-ERR-NO-CHANGE",
                                 "AM-ROBUST-NO-CHANGE", "AM-STATEFUL"}),
 }

@@ -1,5 +1,6 @@
-"""Robustness family: malformed and non-SOAP requests MUST get a SOAP Fault, schema-invalid
-ones and a wrong SOAPAction SHOULD; a refused request changes nothing, and the target keeps
+"""Robustness family: malformed and non-SOAP requests MUST be refused (a SOAP Fault, or
+HTTP 400 Bad Request as WS-I BP 1.1 R1113 suggests), schema-invalid ones and a wrong
+SOAPAction SHOULD; a refused request changes nothing, and the target keeps
 answering.
 
 Levels: SOAP 1.1 gives a receiver no way to process a request that is not well-formed XML,
@@ -98,7 +99,11 @@ def broken_request(ctx: RunContext, prepared: Prepared, mutation: str, drop: str
 
 
 def _is_fault(exchange: Exchange) -> str | None:
-    """None when the exchange is a SOAP 1.1 Fault over HTTP 500, else what it is."""
+    """None when the exchange is a SOAP 1.1 Fault over HTTP 500, or HTTP 400 Bad Request
+    (with or without a body: WS-I BP 1.1 R1113 says a malformed request SHOULD get it, and
+    R1126's 500 binds only an answer that is a Fault); else what it is."""
+    if exchange.status == 400:
+        return None
     try:
         child = soap.parse_envelope(exchange.response)
     except soap.SoapError as exc:
@@ -131,10 +136,11 @@ def _fault_check(ctx: RunContext, check_id: str, mutations: tuple[str, ...]) -> 
 
 
 @check("AM-ROBUST-FAULT", "A malformed request (not well-formed XML, a DOCTYPE or entity, "
-       "not a SOAP Envelope, no operation of the port) gets a SOAP Fault (HTTP 500) and the "
-       "target still answers afterwards",
-       clause="SOAP 1.1 section 3 (no DTD), 4.4 (Fault) and 6.2 (HTTP 500); XML 1.0 "
-       "section 1.2 (a fatal error ends normal processing)", family="robustness",
+       "not a SOAP Envelope, no operation of the port) is refused, with a SOAP Fault (HTTP "
+       "500) or HTTP 400 Bad Request, and the target still answers afterwards",
+       clause="SOAP 1.1 section 3 (no DTD), 4.4 (Fault) and 6.2 (HTTP 500); WS-I BP 1.1 "
+       "R1113 (400 Bad Request) and R1126; XML 1.0 section 1.2 (a fatal error ends normal "
+       "processing)", family="robustness",
        conformance_class="robustness")
 def malformed_gets_fault(ctx: RunContext) -> int:
     return _fault_check(ctx, "AM-ROBUST-FAULT", MUST_MUTATIONS)
@@ -142,7 +148,7 @@ def malformed_gets_fault(ctx: RunContext) -> int:
 
 @check("AM-ROBUST-FAULT-INVALID", "A well-formed request that breaks the schema (an element "
        "missing, an unexpected element, a wrong type) or has a wrong SOAPAction gets a SOAP "
-       "Fault (HTTP 500)",
+       "Fault (HTTP 500) or HTTP 400 Bad Request",
        clause="SHOULD: WSDL/XSD contract and SOAP 1.1 section 4.4; lenient processing is "
        "left open (SOAP 1.1 section 6.1.1 makes SOAPAction a hint)", family="robustness",
        conformance_class="robustness", level=SHOULD)
