@@ -113,19 +113,26 @@ class Contract:
         if validate:
             fast = self._fast_decode(operation.input_element, element)
             if fast is not None:
-                return fast
-        return _decode(operation.input_element, element, validate)
+                return Parts(fast)
+        return Parts(_decode(operation.input_element, element, validate))
 
     def decode_output(self, operation: Operation, element: etree._Element) -> dict[str, Any]:
         """Validate and decode a response wrapper element in one pass."""
         fast = self._fast_decode(operation.output_element, element)
         if fast is not None:
-            return fast
-        return _decode(operation.output_element, element)
+            return Parts(fast)
+        return Parts(_decode(operation.output_element, element))
+
+    def spelled_input(self, operation: Operation, data: dict[str, Any]) -> dict[str, Any]:
+        """Request parameters under the contract's own spelling of each name (see
+        :class:`Parts`)."""
+        return _respelled(self._names(operation.input_element), data)
 
     def encode_input(self, operation: Operation, data: dict[str, Any]) -> etree._Element:
-        """Encode request parameters (any key order) into the wrapper element."""
-        order = _child_names(operation.input_element)
+        """Encode request parameters (any key order, names matched ignoring case: see
+        :class:`Parts`) into the wrapper element."""
+        order = self._names(operation.input_element)
+        data = _respelled(order, data)
         ordered = {k: data[k] for k in order if k in data}
         ordered.update({k: v for k, v in data.items() if k not in ordered})
         return _encode(operation.input_element, ordered)
@@ -133,6 +140,7 @@ class Contract:
     def encode_output(
         self, operation: Operation, data: dict[str, Any], validate: bool = True
     ) -> etree._Element:
+        data = _respelled(self._names(operation.output_element), data)
         if validate:
             fast = self._fast_encode(operation.output_element, data)
             if fast is not None:
@@ -171,6 +179,16 @@ class Contract:
                     pass
         return plans
 
+    @cached_property
+    def _child_names_by_element(self) -> dict[str, list[str]]:
+        return {xsd_element.name: _child_names(xsd_element)
+                for op in self.operations.values()
+                for xsd_element in (op.input_element, op.output_element)}
+
+    def _names(self, xsd_element: XsdElement) -> list[str]:
+        names = self._child_names_by_element.get(xsd_element.name)
+        return names if names is not None else _child_names(xsd_element)
+
     def _fast_valid(self, xsd_element: XsdElement, element: etree._Element) -> bool:
         """True only when lxml says ``element`` is a valid ``xsd_element`` (False means
         "ask xmlschema", which gives the reason)."""
@@ -199,6 +217,39 @@ class Contract:
         except (codec.Unsupported, ValueError):
             return None
         return element if self._fast_valid(xsd_element, element) else None
+
+
+class Parts(dict[str, Any]):
+    """The parts of a decoded wrapper element, by the contract's names; a part is also
+    found by a name that differs in case only. The reference spells addMessage's out
+    parameter ``messageID`` in its parameter table and ``messageId`` in its example
+    (ticket-port.md), so a WSDL may use either; the suite and the reference target name
+    it once, and read it under either spelling."""
+
+    def _key(self, key: str) -> str:
+        if dict.__contains__(self, key) or not isinstance(key, str):
+            return key
+        folded = key.casefold()
+        return next((k for k in self if isinstance(k, str) and k.casefold() == folded), key)
+
+    def __getitem__(self, key: str) -> Any:
+        return dict.__getitem__(self, self._key(key))
+
+    def __contains__(self, key: object) -> bool:
+        return dict.__contains__(self, self._key(key) if isinstance(key, str) else key)
+
+    def get(self, key: str, default: Any = None) -> Any:  # type: ignore[override]
+        return dict.get(self, self._key(key), default)
+
+
+def _respelled(names: list[str], data: dict[str, Any]) -> dict[str, Any]:
+    """``data`` with each key the contract spells otherwise in case only (see
+    :class:`Parts`) renamed to the contract's spelling."""
+    folded = {name.casefold(): name for name in names}
+    if all(key in folded.values() or key.casefold() not in folded for key in data):
+        return data
+    return {(key if key in names else folded.get(key.casefold(), key)): value
+            for key, value in data.items()}
 
 
 def _child_names(xsd_element: XsdElement) -> list[str]:

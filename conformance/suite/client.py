@@ -196,7 +196,7 @@ class TargetClient:
         self._local.operation = operation
         self._local.exchange = None
         try:
-            getattr(self.service, operation)(**params)
+            getattr(self.service, operation)(**self.contract.spelled_input(op, params))
         except (TargetError, BodyInvalid):
             raise
         except (TypeError, ValueError, zeep.exceptions.Error) as exc:
