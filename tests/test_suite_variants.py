@@ -39,6 +39,8 @@ ALONE = {
     "mail-queued": ["AM23-MAIL", "AM23-BCC-HIDDEN"],
     "bcc-separate-copies": ["AM23-MAIL", "AM23-BCC-HIDDEN", "AM23-ILLEGAL-ADDRESS"],
     "bad-request-400": ["AM-ROBUST-FAULT", "AM-ROBUST-FAULT-INVALID", "AM-ROBUST-NO-CHANGE"],
+    "activation-notes": ["AM-ERR-NO-CHANGE", "AM-ROBUST-NO-CHANGE", "AM-NOTIFY-FALSE",
+                         "AM-STATUS", "AM-STATEFUL"],
     "lenient-numbers": ["AM-ERR-SLEVEL", "AM-ERR-TICKET", "AM-ERR-ATTACHMENT",
                         "AM-ERRORCODE"],
 }

@@ -43,6 +43,7 @@ UNKNOWN_TICKET_STATUS = "32"
 # Notification types (reference: notification types)
 NEW_TICKET = 0x0001
 NEW_TICKET_MESSAGE = 0x0002
+TICKET_ACTIVATED = 0x0008
 
 
 

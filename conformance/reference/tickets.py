@@ -16,6 +16,7 @@ from conformance.reference.port import (
     INVALID_PRIORITY,
     INVALID_SLEVEL,
     NEW_TICKET,
+    TICKET_ACTIVATED,
     UNKNOWN_CUSTOMER_ID,
     UNKNOWN_TICKET,
     UNKNOWN_TICKET_STATUS,
@@ -29,7 +30,7 @@ from conformance.reference.store import now_iso
 
 FAULTS: tuple[str, ...] = ("message-not-listed", "settitle-reopens", "slevel-accepts-any",
                            "title-trimmed", "undocumented-error-code")
-VARIANTS: tuple[str, ...] = ("lenient-numbers",)
+VARIANTS: tuple[str, ...] = ("activation-notes", "lenient-numbers")
 
 SLEVELS = {"1", "2"}
 UNASSIGNED = "1"
@@ -166,6 +167,11 @@ class Tickets(Outbox):
             closed_at = now_iso() if status == "closed" else None
             self.store.run("UPDATE tickets SET status = ?, closed_at = ? WHERE id = ?",
                            status, closed_at, tid)
+            if self.variant("activation-notes") and status == "open":
+                owner = self.store.one("SELECT owner FROM tickets WHERE id = ?", tid)["owner"]
+                if owner:  # the owner hears that the ticket is active again
+                    self.notify(str(owner), TICKET_ACTIVATED, "", str(tid),
+                                f"Request #{tid} activated")
         elif field == "ticket.title":
             self.store.run(update.format("title"), self.stored_title(value), tid)
             if self.fault("settitle-reopens"):

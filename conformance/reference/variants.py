@@ -70,6 +70,10 @@ CATALOGUE: tuple[VariantSpec, ...] = (
                 "type with its default charset made explicit (text/plain -> text/plain; "
                 "charset=us-ascii)", "RFC 2045 section 5.1 (names case-insensitive); "
                 "RFC 2046 section 4.1.2 (us-ascii is the default charset of text/plain)"),
+    VariantSpec("activation-notes", "setTicket that opens a ticket sends its owner a "
+                "TicketActivated (0x0008) notification",
+                "ticket-port.md Notification types: TicketActivated 0x0008 is a documented "
+                "type; when it is sent is not said"),
     # requests ----------------------------------------------------------------------------
     VariantSpec("soapaction-unchecked", "the target dispatches on the body element and does "
                 "not check the SOAPAction header", "SOAP 1.1 section 6.1.1 (SOAPAction "

@@ -33,7 +33,6 @@ from conformance.suite.sessions import SessionLog, save_subscription, saved_subs
 from conformance.suite.shrinking import ShrinkBudget
 from conformance.suite.unknown_ids import UnknownIds
 
-NEW_TICKET_MESSAGE = 2
 NOTIFICATION_VIOLATION = "26"
 INVALID_SESSION = "5"
 RUN_SESSION = "the run's session"

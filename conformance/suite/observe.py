@@ -26,7 +26,9 @@ from conformance.strategies.domain import CAPTURE_DOMAIN
 if TYPE_CHECKING:
     from conformance.suite.context import RunContext
 
-NEW_TICKET = 1
+# Notification types (ticket-port.md): bit flags, so a note is of a type when its bit is set
+NEW_TICKET = 0x0001
+NEW_TICKET_MESSAGE = 0x0002
 FIRST_POLL = 0.01  # seconds before the second look; doubles up to MAX_POLL
 MAX_POLL = 0.25
 _PLAIN_LOCAL = re.compile(r"[a-z0-9-]+")
@@ -34,6 +36,23 @@ _PLAIN_LOCAL = re.compile(r"[a-z0-9-]+")
 
 def text(value: Any) -> str:
     return "" if value is None else str(value)
+
+
+def of_type(note: dict[str, Any], flag: int) -> bool:
+    """True when the notification's type has ``flag`` set."""
+    try:
+        return int(note.get("type")) & flag != 0  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return False
+
+
+def message_notes(notes: list[dict[str, Any]], ticket_id: str) -> list[dict[str, Any]]:
+    """The NewTicketMessage notifications for ``ticket_id``: what adding a message there
+    causes. Other types (TicketActivated, TicketTakeOver...) come from other actions, the
+    suite's own setTicket among them, and the reference never says when a target sends
+    them: no check counts them."""
+    return [n for n in notes if of_type(n, NEW_TICKET_MESSAGE)
+            and text(n.get("ticketId")) == ticket_id]
 
 
 class Notifications:
@@ -66,12 +85,8 @@ class Notifications:
         return [n for n in notes if text(n.get("ticketId")) != barrier]
 
     @staticmethod
-    def for_ticket(notes: list[dict[str, Any]], ticket_id: str) -> list[dict[str, Any]]:
-        return [n for n in notes if text(n.get("ticketId")) == ticket_id]
-
-    @staticmethod
     def _is_barrier(note: dict[str, Any], barrier: str) -> bool:
-        return str(note.get("type")) == str(NEW_TICKET) and text(note.get("ticketId")) == barrier
+        return of_type(note, NEW_TICKET) and text(note.get("ticketId")) == barrier
 
     def _barrier(self) -> str:
         self.barriers += 1

@@ -11,6 +11,7 @@ from conformance.strategies import edge_examples as edge
 from conformance.suite.checks._common import fail
 from conformance.suite.client import Reply
 from conformance.suite.context import RunContext
+from conformance.suite.observe import message_notes
 from conformance.suite.registry import check
 
 
@@ -86,7 +87,7 @@ INVALID_ANY = st.tuples(
 
 
 @check("AM-ERR-NO-CHANGE", "A call that returns a non-zero errorCode leaves the ticket, its "
-       "messages and the owner's notifications unchanged",
+       "messages unchanged and sends the owner no NewTicketMessage notification",
        clause="Error codes; a failed call changes nothing", family="errors")
 def error_changes_nothing(ctx: RunContext) -> int:
     ctx.notes.settle()  # what earlier checks caused is not this check's
@@ -95,7 +96,7 @@ def error_changes_nothing(ctx: RunContext) -> int:
         prepared = ctx.prepare(example)
         before = ctx.ticket(prepared.ticket_id)
         reply = ctx.send(prepared)
-        notes = ctx.notes.for_ticket(ctx.notes.settle(), prepared.ticket_id)
+        notes = message_notes(ctx.notes.settle(), prepared.ticket_id)
         if reply.fault is None and reply.error_code == "0":
             return  # not an error; other checks judge whether it should have been
         after = ctx.ticket(prepared.ticket_id)
@@ -109,7 +110,8 @@ def error_changes_nothing(ctx: RunContext) -> int:
                        if after.fields.get(k) != v}
             fail(f"{what}, yet ticket fields changed (before, after): {changed}")
         if notes:
-            fail(f"{what}, yet the owner got {len(notes)} notification(s) for the ticket")
+            fail(f"{what}, yet the owner got {len(notes)} NewTicketMessage notification(s) "
+                 "for the ticket")
 
     fixed = (domain.systematic(notify=True, attachments=[
         *domain.systematic()[0]["attachments"], {"kind": "unknown", "id": "987654320"}])

@@ -5,24 +5,18 @@ Notifications are observed until they settle (a barrier after the call, see
 
 from __future__ import annotations
 
-from typing import Any
-
 from hypothesis import strategies as st
 
 from conformance.strategies import domain
 from conformance.suite.checks._common import fail, send_valid
-from conformance.suite.context import NEW_TICKET_MESSAGE, RunContext, text
+from conformance.suite.context import RunContext
+from conformance.suite.observe import message_notes
 from conformance.suite.registry import check
-
-
-def _new_message_notes(notes: list[dict[str, Any]], ticket_id: str) -> list[dict[str, Any]]:
-    return [n for n in notes if str(n.get("type")) == str(NEW_TICKET_MESSAGE)
-            and text(n.get("ticketId")) == ticket_id]
 
 
 def _observe(ctx: RunContext, example: dict) -> tuple[str, int]:
     seen = send_valid(ctx, example, observe_after=False)
-    notes = _new_message_notes(ctx.notes.settle(), seen.prepared.ticket_id)
+    notes = message_notes(ctx.notes.settle(), seen.prepared.ticket_id)
     return seen.prepared.operation, len(notes)
 
 

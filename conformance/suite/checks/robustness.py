@@ -26,6 +26,7 @@ from conformance.strategies import domain
 from conformance.suite.checks._common import fail
 from conformance.suite.client import Exchange
 from conformance.suite.context import Prepared, RunContext
+from conformance.suite.observe import message_notes
 from conformance.suite.registry import SHOULD, check
 
 MUST_MUTATIONS = ("malformed", "doctype-entity", "not-xml", "not-envelope",
@@ -158,8 +159,9 @@ def invalid_gets_fault(ctx: RunContext) -> int:
 
 @check("AM-ROBUST-NO-CHANGE", "A request the target refuses with a SOAP Fault (malformed, "
        "schema-invalid, wrong SOAPAction) changes nothing: no message, no ticket change, no "
-       "notification", clause="SOAP 1.1 section 4.4 (a Fault reports that the call was not "
-       "processed); a failed call changes nothing", family="robustness",
+       "NewTicketMessage notification",
+       clause="SOAP 1.1 section 4.4 (a Fault reports that the call was not processed); a "
+       "failed call changes nothing", family="robustness",
        conformance_class="robustness")
 def broken_changes_nothing(ctx: RunContext) -> int:
     ctx.notes.settle()  # what earlier checks caused is not this check's
@@ -170,7 +172,7 @@ def broken_changes_nothing(ctx: RunContext) -> int:
         before = ctx.ticket(prepared.ticket_id)
         refused = _is_refused(_send_broken(ctx, prepared, sample))
         after = ctx.ticket(prepared.ticket_id)
-        notes = ctx.notes.for_ticket(ctx.notes.settle(), prepared.ticket_id)
+        notes = message_notes(ctx.notes.settle(), prepared.ticket_id)
         if not refused:
             return  # processed leniently: AM-ROBUST-FAULT* judge whether it may be
         if after.message_ids != before.message_ids:
@@ -178,7 +180,7 @@ def broken_changes_nothing(ctx: RunContext) -> int:
                  f"messages went from {before.message_ids} to {after.message_ids}")
         if after.fields != before.fields or notes:
             fail(f"a {mutation} {prepared.operation} request got a Fault, yet the ticket "
-                 f"changed or {len(notes)} notification(s) were sent for it")
+                 f"changed or {len(notes)} NewTicketMessage notification(s) were sent for it")
 
     return ctx.run_examples("AM-ROBUST-NO-CHANGE", BROKEN, body,
                             ctx.config.profile.robustness_examples, fixed=FIXED)

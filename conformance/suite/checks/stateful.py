@@ -22,6 +22,7 @@ from conformance.strategies.xmltext import xml_text
 from conformance.suite.checks._common import fail, short
 from conformance.suite.client import TargetError
 from conformance.suite.context import RunContext, text
+from conformance.suite.observe import NEW_TICKET_MESSAGE, of_type
 from conformance.suite.registry import CheckFailed, check
 
 PICK = st.integers(min_value=0, max_value=63)
@@ -168,7 +169,7 @@ class TicketLifeCycle(RuleBasedStateMachine):
         # after an addMessage, wait until its notifications have settled (a barrier)
         seen = self.ctx.notes.settle() if self.unsettled else self.ctx.owner_notifications()
         self.unsettled = False
-        notes = [n for n in seen if str(n.get("type")) == "2"]
+        notes = [n for n in seen if of_type(n, NEW_TICKET_MESSAGE)]
         self.expected_notes -= len(notes)
         if self.expected_notes != 0:
             fail(f"the owner's NewTicketMessage notifications are off by "
