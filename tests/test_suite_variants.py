@@ -41,6 +41,8 @@ ALONE = {
     "bad-request-400": ["AM-ROBUST-FAULT", "AM-ROBUST-FAULT-INVALID", "AM-ROBUST-NO-CHANGE"],
     "activation-notes": ["AM-ERR-NO-CHANGE", "AM-ROBUST-NO-CHANGE", "AM-NOTIFY-FALSE",
                          "AM-STATUS", "AM-STATEFUL"],
+    "attachment-in-use": ["AM-STATEFUL", "AM-ATTACHMENTS", "AM-ATTACHMENT-BYTES",
+                          "AM-ERR-ATTACHMENT", "AM-DIFFERENTIAL"],
     "lenient-numbers": ["AM-ERR-SLEVEL", "AM-ERR-TICKET", "AM-ERR-ATTACHMENT",
                         "AM-ERRORCODE"],
 }

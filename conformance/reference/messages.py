@@ -13,6 +13,7 @@ from typing import Any
 from conformance.reference._variant_values import canonical_media_type
 from conformance.reference.mail import Recipients
 from conformance.reference.port import (
+    ATTACHMENT_IN_USE,
     CUSTOM_ERROR,
     INVALID_FIELD,
     UNKNOWN_ATTACHMENT,
@@ -34,7 +35,8 @@ FAULTS: tuple[str, ...] = (
     "msg3-body-newline", "no-transaction", "notify-when-false", "slevel-ignored",
     "status-msg2-closes", "status-reopen", "template-not-substituted",
     "ticket-priority-escalated", "unknown-attachment-accepted")
-VARIANTS: tuple[str, ...] = ("body-limit", "media-type-canonical", "no-html-field")
+VARIANTS: tuple[str, ...] = ("attachment-in-use", "body-limit", "media-type-canonical",
+                             "no-html-field")
 BODY_LIMIT = 65535  # variant "body-limit": UTF-8 bytes of each body (a TEXT column)
 
 
@@ -135,6 +137,10 @@ class Messages(Tickets):
                     ids.append(-1)  # checked again (too late) when linking
         if self.fault("attachment-drop-last") and ids:
             ids = ids[:-1]
+        if self.variant("attachment-in-use") and any(
+                self.store.one("SELECT 1 FROM message_attachments WHERE attachment_id = ?", i)
+                for i in ids if i > 0):
+            raise ServiceError(ATTACHMENT_IN_USE)  # one message per attachment
         return ids
 
     def compose(self, req: dict[str, Any], variant: int) -> tuple[str, str, Any]:

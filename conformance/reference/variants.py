@@ -92,6 +92,10 @@ CATALOGUE: tuple[VariantSpec, ...] = (
                 "ignored, not faulted (lenient parsing, as .NET XmlSerializer does)",
                 "SOAP 1.1 section 4.4 (a Fault is how errors are reported, not a duty to "
                 "refuse); the suite's robustness rule for this is a SHOULD"),
+    VariantSpec("attachment-in-use", "an attachment can be linked to one message only: "
+                "linking it again is refused with errorCode 24 (AttachmentInUse)",
+                "ticket-port.md Error codes: 24 AttachmentInUse is documented; when it "
+                "applies is not said"),
     VariantSpec("no-html-field", "getMessage has no field for the HTML body: "
                 "message.html_body is answered with errorCode 17 (InvalidField), like any "
                 "name it does not know (the HTML body is stored and mailed all the same)",
