@@ -43,6 +43,8 @@ ALONE = {
                          "AM-STATUS", "AM-STATEFUL"],
     "attachment-in-use": ["AM-STATEFUL", "AM-ATTACHMENTS", "AM-ATTACHMENT-BYTES",
                           "AM-ERR-ATTACHMENT", "AM-DIFFERENTIAL"],
+    "notify-unordered": ["AM-NOTIFY-TRUE", "AM-NOTIFY-FALSE", "AM-ERR-NO-CHANGE",
+                         "AM-STATEFUL"],
     "lenient-numbers": ["AM-ERR-SLEVEL", "AM-ERR-TICKET", "AM-ERR-ATTACHMENT",
                         "AM-ERRORCODE"],
 }

@@ -36,7 +36,7 @@ from conformance.reference.store import Store
 __all__ = ["ServiceError", "TicketService", "items", "text", "wrap"]
 
 FAULTS: tuple[str, ...] = ("lost-concurrent-messages", "message-id-reuse")
-VARIANTS: tuple[str, ...] = ("mail-queued", "notify-delayed")
+VARIANTS: tuple[str, ...] = ("mail-queued", "notify-delayed", "notify-unordered")
 
 
 class TicketService(Messages):
@@ -54,7 +54,8 @@ class TicketService(Messages):
         self.mailer = mailer or Mailer()
         self.faults = faults
         self.variants = variants  # legitimate variations (variants.py)
-        self._queue = DelayQueue() if variants & {"notify-delayed", "mail-queued"} else None
+        self._queue = DelayQueue() if variants & {"notify-delayed", "notify-unordered",
+                                                     "mail-queued"} else None
         self.session_ttl = session_ttl
         self._last_message_id = None  # fault "message-id-reuse" only
         self._reuse_next = False

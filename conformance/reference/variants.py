@@ -139,6 +139,11 @@ CATALOGUE: tuple[VariantSpec, ...] = (
                 "ticket-port.md addMessage2/3: 'the complete body is e-mailed' (the body is "
                 "complete; the mail may hold more); RFC 3676 section 4.3 (sig separator)"),
     # notifications -----------------------------------------------------------------------
+    VariantSpec("notify-unordered", "NewTicketMessage notifications become readable a "
+                "while after the answer, other types (New Ticket) at once: notifications "
+                "are not readable in the order of the calls that caused them",
+                "ticket-port.md getUserNotifications: no order of notifications is "
+                "documented"),
     VariantSpec("notify-delayed", "notifications become readable some 150 ms after the call "
                 "that caused them", "ticket-port.md getUserNotifications: 'what was "
                 "generated since the last call' (no time of generation is documented)"),

@@ -6,9 +6,11 @@ Notifications are polled with back-off. "No notification" cannot be proven by a 
 so it is confirmed by a **barrier**: right after the call under test the suite creates a
 ticket of its own with ``newTicket(sendNotification=true)`` (a New Ticket notification to the
 owner, a code path of its own, so an addMessage notification bug cannot stop it) and polls
-until that notification arrives. Notifications are generated in call order, so anything for
-the example's ticket that came before the barrier is the example's; if the barrier never
-comes, the settle deadline ends the wait. Notifications are attributed by ticket id.
+until that notification arrives: for a target that makes notifications readable in the
+order of the calls, anything for the example's ticket that came before the barrier is the
+example's. The reference gives no such order, so where a notification is due the wait also
+lasts until it has come (``settle(until=...)``); if the barrier never comes, the settle
+deadline ends the wait. Notifications are attributed by ticket id.
 
 Mail is waited for event-driven (the SMTP capture signals each arrival); only mail addressed
 to the example's own recipients is judged (``mail_to``).
@@ -19,6 +21,7 @@ from __future__ import annotations
 import re
 import threading
 import time
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from conformance.strategies.domain import CAPTURE_DOMAIN
@@ -64,17 +67,21 @@ class Notifications:
         self.barriers_missed = 0
         self._pause = threading.Event()  # never set: its wait() is an interruptible pause
 
-    def settle(self) -> list[dict[str, Any]]:
+    def settle(self, until: Callable[[list[dict[str, Any]]], bool] | None = None
+               ) -> list[dict[str, Any]]:
         """Every notification since the last look, once a barrier caused now has arrived
-        (or the settle deadline has passed); the barrier's own notification is left out."""
+        and ``until`` (what the caller knows is due) holds of them, or the settle deadline
+        has passed; the barrier's own notification is left out."""
         barrier = self._barrier()
         deadline = time.monotonic() + self.ctx.config.settle_seconds
         notes: list[dict[str, Any]] = []
         delay = FIRST_POLL
+        barrier_seen = False
         while True:
             got = self.ctx.owner_notifications()
             notes.extend(got)
-            if any(self._is_barrier(n, barrier) for n in got):
+            barrier_seen = barrier_seen or any(self._is_barrier(n, barrier) for n in got)
+            if barrier_seen and (until is None or until(notes)):
                 break
             remaining = deadline - time.monotonic()
             if remaining <= 0:
