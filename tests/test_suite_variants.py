@@ -45,6 +45,8 @@ ALONE = {
                           "AM-ERR-ATTACHMENT", "AM-DIFFERENTIAL"],
     "notify-unordered": ["AM-NOTIFY-TRUE", "AM-NOTIFY-FALSE", "AM-ERR-NO-CHANGE",
                          "AM-STATEFUL"],
+    "mail-flowed": ["AM23-MAIL", "AM23-BCC-HIDDEN"],
+    "mail-html-only": ["AM23-MAIL", "AM23-BCC-HIDDEN", "AM23-ILLEGAL-ADDRESS"],
     "lenient-numbers": ["AM-ERR-SLEVEL", "AM-ERR-TICKET", "AM-ERR-ATTACHMENT",
                         "AM-ERRORCODE"],
 }

@@ -11,10 +11,12 @@ from conformance.reference.mail import Recipients, build_mail
 
 FAULTS: tuple[str, ...] = ()
 VARIANTS: tuple[str, ...] = (
-    "bcc-separate-copies", "extra-mail", "mail-footer", "multipart-base64")
+    "bcc-separate-copies", "extra-mail", "mail-flowed", "mail-footer", "mail-html-only",
+    "multipart-base64")
 
 MAIL_VARIANTS = frozenset({"bcc-separate-copies", "extra-mail", "multipart-base64",
-                           "mail-footer"})
+                           "mail-footer", "mail-flowed", "mail-html-only"})
+FLOWED_WIDTH = 72  # RFC 3676 section 4.2: lines of 78 characters or fewer
 FOOTER = "\n\n-- \nSent by the reference target's service desk"
 HTML_FOOTER = "<hr><p>Sent by the reference target's service desk</p>"
 NOTICE_TO = "owner-notices@reference-target.invalid"
@@ -32,6 +34,19 @@ def mails(subject: str, body: str, html_body: str, recipients: Recipients,
     if "mail-footer" in variants:
         body += FOOTER
         html_body = html_body + HTML_FOOTER if html_body else ""
+    if "mail-html-only" in variants and html_body:  # addMessage3: the HTML version alone
+        mail = build_mail(subject, body, "", recipients, headers,
+                          bcc_in_headers=bcc_in_headers)
+        mail.set_content(html_body, subtype="html")
+        return [(mail, recipients.envelope())]
+    if "mail-flowed" in variants:
+        mail = build_mail(subject, body, html_body, recipients, headers,
+                          bcc_in_headers=bcc_in_headers)
+        plain = mail.get_body(("plain",))
+        assert plain is not None
+        plain.set_content(flowed(body), params={"format": "flowed", "delsp": "yes"},
+                          cte="quoted-printable")
+        return [(mail, recipients.envelope())]
     b64 = "multipart-base64" in variants
     out: list[Mail] = []
     if "bcc-separate-copies" in variants and recipients.bcc:
@@ -68,3 +83,18 @@ def _as_base64(mail: EmailMessage, body: str, html_body: str) -> EmailMessage:
     mail.set_content(body, cte="base64")
     mail.add_alternative(rich, subtype="html", cte="base64")
     return mail
+
+
+def flowed(text: str) -> str:
+    """``text`` as RFC 3676 format=flowed with DelSp=yes: each line longer than
+    FLOWED_WIDTH is cut into pieces that end in a soft break (a space the reader deletes
+    with the line break), lines that start with a space, ">" or "From " are space-stuffed."""
+    out = []
+    for line in text.replace("\r\n", "\n").replace("\r", "\n").split("\n"):
+        line = line.rstrip(" ")  # section 4.1: no trailing space before a hard break
+        pieces = [line[i:i + FLOWED_WIDTH] for i in range(0, len(line), FLOWED_WIDTH)] or [""]
+        for index, piece in enumerate(pieces):
+            if piece.startswith((" ", ">", "From ")):
+                piece = " " + piece  # section 4.4
+            out.append(piece + (" " if index < len(pieces) - 1 else ""))
+    return "\n".join(out)

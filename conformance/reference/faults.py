@@ -84,6 +84,8 @@ CATALOGUE: tuple[FaultSpec, ...] = (
     FaultSpec("template-not-substituted", "%message.body% is left in the template body",
               ("AM23-TEMPLATE",)),
     FaultSpec("mail-drops-cc", "Cc recipients are not sent the mail", ("AM23-MAIL",)),
+    FaultSpec("mail-body-cut", "the mail carries only the first 60 characters of the body",
+              ("AM23-MAIL",)),
     FaultSpec("bcc-visible", "Bcc recipients are listed in the Cc header of the mail",
               ("AM23-BCC-HIDDEN",)),
     FaultSpec("illegal-address-error", "an illegal e-mail address makes the call fail",

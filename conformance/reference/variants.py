@@ -135,6 +135,14 @@ CATALOGUE: tuple[VariantSpec, ...] = (
     VariantSpec("multipart-base64", "every mail is multipart/alternative (plain and HTML) "
                 "with base64 transfer encoding", "RFC 2046 section 5.1.4; RFC 2045 "
                 "section 6.8"),
+    VariantSpec("mail-flowed", "the plain part of the mail is format=flowed (DelSp=yes), "
+                "lines cut at 72 characters, quoted-printable",
+                "RFC 5322 section 2.1.1 (lines of at most 998, SHOULD 78 characters); "
+                "RFC 3676 (format=flowed)"),
+    VariantSpec("mail-html-only", "addMessage3 with an HTML body mails the HTML version "
+                "alone (a text/html mail, no text/plain part)",
+                "ticket-port.md addMessage3: htmlMessageBody is the HTML version of the "
+                "body; which version the mail carries is not said"),
     VariantSpec("mail-footer", "a signature footer follows the body in every mail",
                 "ticket-port.md addMessage2/3: 'the complete body is e-mailed' (the body is "
                 "complete; the mail may hold more); RFC 3676 section 4.3 (sig separator)"),
