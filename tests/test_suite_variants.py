@@ -47,6 +47,7 @@ ALONE = {
                          "AM-STATEFUL"],
     "mail-flowed": ["AM23-MAIL", "AM23-BCC-HIDDEN"],
     "mail-html-only": ["AM23-MAIL", "AM23-BCC-HIDDEN", "AM23-ILLEGAL-ADDRESS"],
+    "template-variables": ["AM23-TEMPLATE", "AM23-MAIL"],
     "lenient-numbers": ["AM-ERR-SLEVEL", "AM-ERR-TICKET", "AM-ERR-ATTACHMENT",
                         "AM-ERRORCODE"],
 }

@@ -6,7 +6,7 @@ from __future__ import annotations
 from conformance.reference.store import Store, new_key, now_iso
 
 FAULTS: tuple[str, ...] = ()
-VARIANTS: tuple[str, ...] = ("known-high-ids", "other-category-template")
+VARIANTS: tuple[str, ...] = ("known-high-ids", "other-category-template", "template-variables")
 
 CATEGORY_IDS = {"1": "7", "2": "8"}
 TEMPLATE_IDS = {"1": "42", "2": "43"}
@@ -20,6 +20,9 @@ def apply(store: Store, variants: frozenset[str]) -> None:
             _renumber(store)
         if "known-high-ids" in variants:
             _high_ids(store)
+        if "template-variables" in variants:  # the target fills variables of its own
+            store.run("UPDATE reply_templates SET plain_body = 'Request %ticket.id% (%"
+                      "ticket.title%):\n' || plain_body || '\n-- %user.name%'")
 
 
 def _renumber(store: Store) -> None:

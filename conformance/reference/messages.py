@@ -36,7 +36,7 @@ FAULTS: tuple[str, ...] = (
     "status-msg2-closes", "status-reopen", "template-not-substituted",
     "ticket-priority-escalated", "unknown-attachment-accepted")
 VARIANTS: tuple[str, ...] = ("attachment-in-use", "body-limit", "media-type-canonical",
-                             "no-html-field")
+                             "no-html-field", "template-variables")
 BODY_LIMIT = 65535  # variant "body-limit": UTF-8 bytes of each body (a TEXT column)
 
 
@@ -155,7 +155,14 @@ class Messages(Tickets):
         body_html = html_given or html.escape(body, quote=False).replace("\n", "<br>")
         if self.fault("template-not-substituted"):
             return template["plain_body"], template["html_body"], template
-        plain = template["plain_body"].replace("%message.body%", body)
+        plain = template["plain_body"]
+        if self.variant("template-variables"):
+            ticket = self.ticket_row(text(req, "ticketId"))
+            for name, value in (("%ticket.id%", str(ticket["id"])),
+                                ("%ticket.title%", ticket["title"]),
+                                ("%user.name%", "Egon")):
+                plain = plain.replace(name, value)
+        plain = plain.replace("%message.body%", body)
         rich = template["html_body"].replace("%message.bodyHtml%", body_html)
         return self.mangle(plain, variant), rich, template
 

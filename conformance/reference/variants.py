@@ -112,6 +112,11 @@ CATALOGUE: tuple[VariantSpec, ...] = (
                 "(categories 7 and 8, reply templates 42 and 43; ids 1 and 2 do not exist)",
                 "ticket-port.md: ids are the target's own; none is fixed by the reference",
                 suite_options=(("category", "7"), ("reply_template", "42"))),
+    VariantSpec("template-variables", "reply templates use variables of the target's own "
+                "(%ticket.id%, %ticket.title%, %user.name%) beside %message.body%, and "
+                "addMessage2/3 fill them in",
+                "ticket-port.md addMessage2/3: only %message.body% and %message.bodyHtml% "
+                "are named; a template's other content is the target's"),
     VariantSpec("large-ids", "ticket, message and attachment ids are large and "
                 "non-sequential (random 15-digit numbers)",
                 "ticket-port.md General: ids travel as strings; no range or order is "
