@@ -114,3 +114,16 @@ def test_thorough_draws_sizes_near_each_boundary(example: dict) -> None:
     size = edge.utf8_size(example["body"])
     assert any(n - 8 <= size <= n + 16 for n in edge.SIZES)
     assert set(example) == set(edge.size_examples("quick")[0])
+
+
+@pytest.mark.parametrize("variant", ["request-limit-413", "request-limit-fault"])
+def test_a_size_refusal_by_fault_or_413_is_a_limit_not_a_failure(variant: str) -> None:
+    """A target whose front end answers 413, or whose service answers a Fault, past a size
+    it will not take (variants request-limit-*) passes AM-BODY-LIMITS in the standard
+    profile, whose sizes reach past both limits; a silent cut still fails with them."""
+    outcomes = run_embedded([], ["AM-BODY-LIMITS"], profile="standard", seed=3,
+                            variants=[variant])
+    assert outcomes["AM-BODY-LIMITS"].status == "passed", outcomes["AM-BODY-LIMITS"].failure
+    cut = run_embedded(["body-cut-at-byte-limit"], ["AM-BODY-LIMITS"], profile="standard",
+                       seed=3, variants=[variant])
+    assert cut["AM-BODY-LIMITS"].status == "failed"

@@ -48,6 +48,8 @@ ALONE = {
     "mail-flowed": ["AM23-MAIL", "AM23-BCC-HIDDEN"],
     "mail-html-only": ["AM23-MAIL", "AM23-BCC-HIDDEN", "AM23-ILLEGAL-ADDRESS"],
     "template-variables": ["AM23-TEMPLATE", "AM23-MAIL"],
+    "request-limit-413": ["AM-BODY-LIMITS", "AM-ATTACHMENT-BYTES"],
+    "request-limit-fault": ["AM-BODY-LIMITS", "AM-ATTACHMENT-BYTES"],
     "lenient-numbers": ["AM-ERR-SLEVEL", "AM-ERR-TICKET", "AM-ERR-ATTACHMENT",
                         "AM-ERRORCODE"],
 }

@@ -27,12 +27,16 @@ from conformance.reference.variation import Variation
 FAULTS: tuple[str, ...] = (
     "accept-invalid-body", "fault-http-200", "partial-on-invalid", "response-missing-errorcode",
     "response-wrong-namespace", "wsdl-missing-operation")
-VARIANTS: tuple[str, ...] = ("bad-request-400",)
+VARIANTS: tuple[str, ...] = ("bad-request-400", "request-limit-413", "request-limit-fault")
 
 log = logging.getLogger("conformance.reference")
 
 DEFAULT_PATH = "/service/ticket"
 DEFAULT_MAX_REQUEST_BYTES = 16 * 1024 * 1024
+# variant request-limit-413: a front end's limit, above the suite's largest attachment
+VARIANT_REQUEST_LIMIT = 1536 * 1024
+# variant request-limit-fault: the service's own limit on an addMessage request
+VARIANT_MESSAGE_LIMIT = 100_000
 WRONG_NAMESPACE = "urn:example:wrong-namespace"
 
 StartResponse = Callable[..., Any]
@@ -40,6 +44,10 @@ StartResponse = Callable[..., Any]
 
 class ClientFault(Exception):
     """A request the target refuses with a soap:Client Fault."""
+
+
+class TooLarge(ClientFault):
+    """A request over the front end's size limit (variants request-limit-*)."""
 
 
 class ReferenceApp:
@@ -119,11 +127,17 @@ class ReferenceApp:
             # request-side variants: the one hook before dispatch and validation
             child, action = self.variation.on_request(child, environ.get("HTTP_SOAPACTION"))
             operation = self.operation_for(child, action)
+            if ("request-limit-fault" in self.variation and len(data) > VARIANT_MESSAGE_LIMIT
+                    and operation.name.startswith("addMessage")):
+                return self.fault(soap.FAULT_SERVER, f"message too large: {len(data)} "
+                                  f"bytes, limit {VARIANT_MESSAGE_LIMIT}", "refused")
             return self.call(operation, child)
         except (ClientFault, soap.SoapError) as exc:
             if isinstance(exc, soap.SoapError) and limits.version_mismatch(data):
                 return self.fault(limits.FAULT_VERSION_MISMATCH,
                                   limits.version_mismatch_reason(data), "refused")
+            if isinstance(exc, TooLarge) and "request-limit-413" in self.variation:
+                return "413 Payload Too Large", b"", f"refused (413): {exc}"
             if isinstance(exc, soap.SoapError) and "bad-request-400" in self.variation:
                 # WS-I BP 1.1 R1113: a malformed HTTP request message SHOULD get 400
                 return "400 Bad Request", b"", f"refused (400): {str(exc)[:120]}"
@@ -137,13 +151,15 @@ class ReferenceApp:
             length = int(environ.get("CONTENT_LENGTH") or 0)
         except ValueError:
             raise ClientFault("invalid Content-Length") from None
-        if length > self.max_request_bytes:
-            raise ClientFault(f"request too large: {length} bytes, limit "
-                              f"{self.max_request_bytes}")
+        limit = self.max_request_bytes
+        if "request-limit-413" in self.variation:
+            limit = min(limit, VARIANT_REQUEST_LIMIT)
+        if length > limit:
+            raise TooLarge(f"request too large: {length} bytes, limit {limit}")
         stream = environ["wsgi.input"]
-        data = stream.read(length) if length else stream.read(self.max_request_bytes + 1)
-        if len(data) > self.max_request_bytes:
-            raise ClientFault(f"request too large: limit {self.max_request_bytes} bytes")
+        data = stream.read(length) if length else stream.read(limit + 1)
+        if len(data) > limit:
+            raise TooLarge(f"request too large: limit {limit} bytes")
         if not data:
             raise ClientFault("empty request")
         return data

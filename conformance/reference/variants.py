@@ -101,6 +101,14 @@ CATALOGUE: tuple[VariantSpec, ...] = (
                 "name it does not know (the HTML body is stored and mailed all the same)",
                 "ticket-port.md getMessage: the fields are message.id, body, header, "
                 "md_body, created_at, author, slevel; none is named for the HTML body"),
+    VariantSpec("request-limit-413", "requests over 1.5 MiB are refused by the front end "
+                "with HTTP 413 Payload Too Large and an empty body; nothing is stored",
+                "RFC 9110 section 15.5.14 (413); ticket-port.md documents no size a target "
+                "must take"),
+    VariantSpec("request-limit-fault", "addMessage requests over 100 000 bytes are refused "
+                "with a SOAP Server Fault (HTTP 500, 'message too large'); nothing is stored",
+                "SOAP 1.1 section 4.4 (a Fault reports an error in processing); "
+                "ticket-port.md documents no size a target must take"),
     VariantSpec("body-limit", "bodies and HTML bodies over 65535 UTF-8 bytes each are "
                 "refused with errorCode 7 (CustomError) and nothing is stored (a strict "
                 "TEXT column); no limit is declared to the suite",

@@ -4,7 +4,9 @@ text, with a multi-byte character across the boundary, and every line-ending for
 A target may have a size limit: the user declares it (``--max-body-bytes``) or the check
 discovers it from the target's answers. The reference pages document no size limit and
 forbid none, and an errorCode is how the port reports what it will not do, so a refusal
-with a documented errorCode that stores nothing is a limit, not a failure. Declared, a
+with a documented errorCode that stores nothing is a limit, not a failure; so is a SOAP
+Fault (SOAP 1.1 section 4.4) for a body over 255 bytes and an HTTP 413 Payload Too Large
+from a front end (RFC 9110 section 15.5.14). Declared, a
 refusal within the limit fails; discovered, the limit must be consistent (within one
 operation, a body refused while a larger one was stored whole fails). It never stores a
 shortened body: a silent cut is a failure at any size.
@@ -19,12 +21,16 @@ from hypothesis import strategies as st
 
 from conformance.strategies import domain
 from conformance.strategies import edge_examples as edge
-from conformance.suite.checks._common import DOCUMENTED_CODES, fail, require_success
-from conformance.suite.client import Reply
+from conformance.suite.checks._common import DOCUMENTED_CODES, fail, require_success, short
+from conformance.suite.client import Reply, TargetError
 from conformance.suite.context import HTML_FIELD, Prepared, RunContext
 from conformance.suite.registry import check
 
 BODIES = {"messageBody": "message.body", "htmlMessageBody": HTML_FIELD}
+PAYLOAD_TOO_LARGE = 413
+# A Fault is taken for a size refusal only for a body past the smallest size the check
+# names (a VARCHAR(255) column): a Fault for a shorter body is a plain failure.
+FAULT_FLOOR = 255
 
 
 def describe_cut(sent: str, got: str) -> str:
@@ -67,31 +73,45 @@ class Discovered:
         (self.refused if refused else self.stored).setdefault(operation, []).append(size)
 
 
-def _refused(ctx: RunContext, prepared: Prepared, reply: Reply, size: tuple[int, int],
-             message_ids: list[str], seen: Discovered) -> None:
-    """A non-zero errorCode: allowed past the declared or a consistent discovered limit,
-    with a documented code, if nothing was stored."""
+def _refused(ctx: RunContext, prepared: Prepared, how: str, size: tuple[int, int],
+             message_ids: list[str], seen: Discovered, code: str | None = None) -> None:
+    """A refusal (``how``: a non-zero errorCode ``code``, a SOAP Fault or HTTP 413):
+    allowed past the declared or a consistent discovered limit, an errorCode only if it is
+    documented, and only if nothing was stored."""
     limit = ctx.config.max_body_bytes
-    code, largest = reply.error_code, size[0]
+    largest = size[0]
     if limit is not None and largest <= limit:
-        fail(f"{prepared.operation} with a {largest}-byte body returned errorCode {code}, "
+        fail(f"{prepared.operation} with a {largest}-byte body was refused with {how}, "
              f"within the declared limit of {limit} bytes")
     where = (f"past the declared limit of {limit} bytes" if limit is not None else
              "no limit declared: discovering it")
-    if code not in DOCUMENTED_CODES:
+    if code is not None and code not in DOCUMENTED_CODES:
         fail(f"{prepared.operation} refused a {largest}-byte body ({where}) with the "
              f"undocumented errorCode {code}")
     if limit is None:
         other = seen.inconsistent(prepared.operation, size, refused=True)
         if other is not None:
             fail(f"{prepared.operation} refused a {largest}-byte body ({size[1]} bytes in "
-                 f"all) with errorCode {code}, yet stored a {other[0]}-byte one ({other[1]} "
-                 "in all) whole: no consistent size limit")
+                 f"all) with {how}, yet stored a {other[0]}-byte one ({other[1]} in all) "
+                 "whole: no consistent size limit")
         seen.add(prepared.operation, size, refused=True)
     after = ctx.ticket(prepared.ticket_id).message_ids
     if after != message_ids:
-        fail(f"{prepared.operation} refused a {largest}-byte body with errorCode {code}, "
-             f"yet the ticket's messages changed ({message_ids} -> {after})")
+        fail(f"{prepared.operation} refused a {largest}-byte body with {how}, yet the "
+             f"ticket's messages changed ({message_ids} -> {after})")
+
+
+def _send(ctx: RunContext, prepared: Prepared) -> Reply | None:
+    """The reply, or None when the target refused the request over HTTP with 413 Payload
+    Too Large (RFC 9110 section 15.5.14: a server may refuse a request larger than it is
+    willing to process), which carries no SOAP answer."""
+    try:
+        return ctx.send(prepared)
+    except TargetError:
+        exchange = ctx.recorder.current[-1] if ctx.recorder.current else None
+        if exchange is not None and exchange.status == PAYLOAD_TOO_LARGE:
+            return None
+        raise
 
 
 def check_stored(ctx: RunContext, example: dict[str, Any], seen: Discovered | None = None
@@ -99,12 +119,20 @@ def check_stored(ctx: RunContext, example: dict[str, Any], seen: Discovered | No
     seen = seen if seen is not None else Discovered()
     prepared = ctx.prepare(example)
     before = ctx.ticket(prepared.ticket_id).message_ids
-    reply = ctx.send(prepared)
+    reply = _send(ctx, prepared)
     bodies = sent_bodies(prepared)
     sizes = [edge.utf8_size(b) for b in bodies.values()]
     size = (max(sizes), sum(sizes))
+    if reply is None:
+        _refused(ctx, prepared, "HTTP 413 Payload Too Large", size, before, seen)
+        return
+    if reply.fault is not None and max(sizes) > FAULT_FLOOR:
+        _refused(ctx, prepared, f"a SOAP Fault ({reply.fault.code}: "
+                 f"{short(reply.fault.string, 60)})", size, before, seen)
+        return
     if reply.fault is None and reply.error_code not in ("0", None):
-        _refused(ctx, prepared, reply, size, before, seen)
+        _refused(ctx, prepared, f"errorCode {reply.error_code}", size, before, seen,
+                 code=reply.error_code)
         return
     message_id = require_success(reply, prepared)
     stored = ctx.message(message_id).fields
@@ -131,8 +159,9 @@ def check_stored(ctx: RunContext, example: dict[str, Any], seen: Discovered | No
 
 @check("AM-BODY-LIMITS", "Bodies and HTML bodies past the sizes where storage commonly cuts "
        "(255, 4000, 8000, 32767, 65535 bytes, 1 MiB) and in every line-ending form are stored "
-       "whole; past a declared or discovered (consistent) limit a refusal with a documented "
-       "errorCode that stores nothing is allowed, a silent cut never",
+       "whole; past a declared or discovered (consistent) limit a refusal that stores "
+       "nothing (a documented errorCode, a SOAP Fault, HTTP 413) is allowed, a silent cut "
+       "never",
        clause="addMessage: messageBody; addMessage3: htmlMessageBody; Error codes",
        family="persistence")
 def body_limits(ctx: RunContext) -> int:
