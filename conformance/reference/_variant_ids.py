@@ -1,7 +1,8 @@
 """Id schemes of the reference target's variants ``large-ids`` and ``uuid-ids``.
 
 The store keeps its small sequential integer ids; at the wire the target shows other ids
-(random 15-digit numbers, or UUID-like strings), mapped both ways per kind of id (ticket,
+(random 15-digit numbers, or UUID-like strings for tickets and attachments: message ids are
+"a list of ints" in getTicket), mapped both ways per kind of id (ticket,
 message, attachment). A request's id the target never showed maps to an id no row has, so an
 unknown id stays unknown (13, 16, 18 as documented).
 """
@@ -55,8 +56,10 @@ class IdCodec:
             return self._in.get((kind, shown.strip()), NO_ROW)
 
     def _new_id(self, kind: str) -> str:
-        if "uuid-ids" in self.schemes and ("large-ids" not in self.schemes
-                                           or kind == "ticket"):
+        # getTicket's messageIds is a "list of ints" (ticket-port.md): message ids stay
+        # numbers under uuid-ids (large ones), whatever the other kinds look like
+        if "uuid-ids" in self.schemes and kind != "message" and (
+                "large-ids" not in self.schemes or kind == "ticket"):
             return str(uuid.UUID(int=self._random.getrandbits(128), version=4))
         return str(self._random.randrange(10**14, 10**15))
 

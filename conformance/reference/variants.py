@@ -129,8 +129,9 @@ CATALOGUE: tuple[VariantSpec, ...] = (
                 "non-sequential (random 15-digit numbers)",
                 "ticket-port.md General: ids travel as strings; no range or order is "
                 "documented"),
-    VariantSpec("uuid-ids", "ticket, message and attachment ids are UUID-like strings",
-                "ticket-port.md General: ids travel as strings (xsd:string in the contract)"),
+    VariantSpec("uuid-ids", "ticket and attachment ids are UUID-like strings (message ids "
+                "large numbers)", "ticket-port.md General: ids travel as strings "
+                "(xsd:string in the contract); getTicket's messageIds are a list of ints"),
     VariantSpec("known-high-ids", "ids in the range the suite once assumed unknown exist: "
                 "ticket 987654321, attachment 987654320, reply template 987654321, and new "
                 "tickets and attachments are numbered from 1000000000",
