@@ -10,13 +10,15 @@ from pathlib import Path
 from suite_runs import prepare_and_run
 
 from conformance.contract import CANONICAL_WSDL, CANONICAL_XSD, load_contract
+from conformance.contractcheck import check_contract
 from conformance.reference import ReferenceTarget, TargetConfig
 
 CHECKS = ["AM-MESSAGE-ID", "AM-MESSAGE-LISTED", "AM-BODY-EXACT", "AM3-HTML", "AM-ROUNDTRIP",
-          "AM-NOTIFY-TRUE", "AM-SCHEMA"]
+          "AM-NOTIFY-TRUE", "AM-SCHEMA", "AM-WSDL"]
 
 
 def capitalised_contract(tmp_path: Path) -> Path:
+    tmp_path.mkdir(exist_ok=True)
     (tmp_path / CANONICAL_WSDL.name).write_bytes(CANONICAL_WSDL.read_bytes())
     xsd = CANONICAL_XSD.read_text(encoding="utf-8")
     assert xsd.count('name="messageId"') >= 4  # the three responses and getMessage
@@ -33,4 +35,7 @@ def test_a_wsdl_spelling_message_id_as_the_parameter_table_passes(tmp_path: Path
     assert {k: (o.status, o.reason) for k, o in outcomes.items()
             if o.status != "passed"} == {}
     assert all(o.examples > 0 for o in outcomes.values()), outcomes
+    report = check_contract(CANONICAL_WSDL, capitalised_contract(tmp_path / "again"))
+    respelled = [d for d in report.diff.differences if d.kind == "element-respelled"]
+    assert len(respelled) >= 4 and not any(d.breaking for d in report.diff.differences)
     assert b"schemaLocation" in served  # the target's own XSD, with messageID, was used

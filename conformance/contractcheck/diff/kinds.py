@@ -32,6 +32,7 @@ KINDS: dict[str, str] = {
     "message-element-changed": "breaking (the body element has another name)",
     "element-removed": "breaking",
     "element-renamed": "breaking",
+    "element-respelled": "compatible (a name the reference spells both ways: messageID)",
     "required-element-added": _BY_DIRECTION,
     "optional-element-added": "compatible",
     "attribute-removed": "breaking",

@@ -28,6 +28,9 @@ from conformance.contractcheck.diff.components import (
 from conformance.contractcheck.diff.kinds import INPUT, NARROWED, WIDENED, classify
 from conformance.contractcheck.diff.simple import SimpleTypeDiffer
 
+# Names the reference pages spell two ways (ticket-port.md: addMessage's out parameter is
+# messageID in the parameter table, messageId in the example): either is the contract's.
+REFERENCE_SPELLINGS = {frozenset({"messageId", "messageID"})}
 
 class SchemaDiffer(SimpleTypeDiffer):
     """Compares the elements and types two messages carry."""
@@ -128,7 +131,13 @@ class SchemaDiffer(SimpleTypeDiffer):
             if new is not None:
                 renamed[old.name] = new
         for old in removed:
-            if old.name in renamed:
+            if old.name in renamed and frozenset({old.name, renamed[old.name].name}) in (
+                    REFERENCE_SPELLINGS):
+                self.add("element-respelled", f"{path}/{old.name}", old.name,
+                         renamed[old.name].name, False,
+                         f"element {old.name} is spelled {renamed[old.name].name} in the "
+                         "target, as the reference also spells it")
+            elif old.name in renamed:
                 self.add("element-renamed", f"{path}/{old.name}", old.name,
                          renamed[old.name].name, True,
                          f"element {old.name} is called {renamed[old.name].name} in the target")

@@ -61,8 +61,9 @@ def error_code_documented(ctx: RunContext) -> int:
     return ctx.run_examples("AM-ERRORCODE", strategy, body, fixed=fixed)
 
 
-@check("AM-WSDL", "The WSDL the target serves at <endpoint>?wsdl has no breaking difference "
-       "from the canonical contract (a namespace-only difference is reported, not failed)",
+@check("AM-WSDL", "The WSDL the target serves (at the --wsdl URL, else <endpoint>?wsdl) has "
+       "no breaking difference from the canonical contract (a namespace-only difference is "
+       "reported, not failed)",
        clause="SHOULD: the WSDL is served by the server itself, but the reference publishes "
        "none; the canonical one is a reconstruction (schemas/README.md); WS-I Basic "
        "Profile 1.1", family="schema", level=SHOULD)
@@ -72,8 +73,11 @@ def served_wsdl(ctx: RunContext) -> int:
     from conformance.suite.fetch import WsdlUnusable, fetch_wsdl
     from conformance.suite.registry import CheckSkipped
 
-    endpoint = ctx.config.endpoint
-    url = f"{endpoint}{'&' if '?' in endpoint else '?'}wsdl"
+    endpoint, given = ctx.config.endpoint, ctx.config.wsdl or ""
+    # the WSDL the run was told the target serves (--wsdl URL: a WCF ?singleWsdl, say),
+    # or else the common place, <endpoint>?wsdl
+    url = (given if given.startswith(("http://", "https://"))
+           else f"{endpoint}{'&' if '?' in endpoint else '?'}wsdl")
     ctx.example = {"wsdl": url}
     with tempfile.TemporaryDirectory() as folder:
         try:
