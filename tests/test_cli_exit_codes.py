@@ -125,7 +125,8 @@ def test_run_help_lists_exit_codes_and_defaults(capsys: pytest.CaptureFixture[st
         cli.main(["run", "--help"])
     text = " ".join(capsys.readouterr().out.split())  # whatever the terminal's width
     for code in ("0 conformant", "1 not conformant", "2 usage or configuration error",
-                 "3 target unreachable", "4 internal error of the suite"):
+                 "3 the run could not judge: the target is unreachable",
+                 "4 internal error of the suite", "130 interrupted"):
         assert code in text
     assert f"(default: {DEFAULT_REPORT_DIR})" in text
     assert "(default: 30.0)" in text and "(default: standard)" in text
@@ -133,3 +134,29 @@ def test_run_help_lists_exit_codes_and_defaults(capsys: pytest.CaptureFixture[st
     readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
     assert f"--report-dir {DEFAULT_REPORT_DIR}" in readme or (
         f"`{DEFAULT_REPORT_DIR}/report.html`" in readme)
+
+
+def test_every_command_describes_itself_in_whole_sentences(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """No --help description stops mid-sentence or shows reST markup (issue 11.9)."""
+    commands = next(a for a in cli.build_parser()._actions  # noqa: SLF001
+                    if a.dest == "command").choices
+    assert len(commands) >= 10
+    for name in commands:
+        with pytest.raises(SystemExit):
+            cli.main([name, "--help"])
+        out = capsys.readouterr().out
+        description = " ".join(out.split("\n\n")[1].split())
+        assert description.endswith("."), (name, description)
+        assert "``" not in out, name
+
+
+def test_ctrl_c_is_exit_130(monkeypatch: pytest.MonkeyPatch,
+                            capsys: pytest.CaptureFixture[str]) -> None:
+    def interrupted(argv: object = None) -> object:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(cli, "build_parser", lambda: type("P", (), {
+        "parse_args": staticmethod(interrupted)})())
+    assert cli.main(["run"]) == cli.EXIT_INTERRUPTED == 130
+    assert capsys.readouterr().err.strip() == "conformance: interrupted"

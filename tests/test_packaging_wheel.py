@@ -29,6 +29,11 @@ CREDENTIALS = ["--user", "egon", "--password", "norges bank", "--owner-user", "k
                "--owner-password", "nordmann", "--owner-id", "11"]
 
 
+def clean_env() -> dict[str, str]:
+    """The environment without what would point Python at the checkout."""
+    return {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "VIRTUAL_ENV")}
+
+
 @pytest.fixture(scope="module")
 def installed(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The ``bin`` folder of a fresh venv holding only the wheel built from this tree."""
@@ -37,13 +42,14 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> Path:
     shutil.copytree(ROOT, source, ignore=IGNORED)
     pip = [sys.executable, "-m", "pip", "--disable-pip-version-check", "--no-input"]
     subprocess.run([*pip, "wheel", "--no-deps", "--quiet", "-w", str(wheels), str(source)],
-                   check=True, timeout=180, capture_output=True)
+                   check=True, timeout=180, capture_output=True, env=clean_env())
     [wheel] = wheels.glob("addmessage_conformance-*.whl")
     subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True,
                    timeout=60)
     python = venv / "bin" / "python"
     subprocess.run([*pip, "--python", str(python), "install", "--no-deps", "--no-index",
-                    "--quiet", str(wheel)], check=True, timeout=120, capture_output=True)
+                    "--quiet", str(wheel)], check=True, timeout=120, capture_output=True,
+                   env=clean_env())
     site = subprocess.run([str(python), "-c", "import sysconfig; print(sysconfig.get_paths()"
                            "['purelib'])"], check=True, capture_output=True, text=True
                           ).stdout.strip()
@@ -62,8 +68,7 @@ def outside(tmp_path: Path) -> Path:
 
 def tool(bin_dir: Path, *args: str, cwd: Path, timeout: float = 120
          ) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "VIRTUAL_ENV")}
-    return subprocess.run([str(bin_dir / "conformance"), *args], cwd=cwd, env=env,
+    return subprocess.run([str(bin_dir / "conformance"), *args], cwd=cwd, env=clean_env(),
                           capture_output=True, text=True, timeout=timeout)
 
 
@@ -72,7 +77,7 @@ def served(installed: Path, outside: Path) -> Iterator[str]:
     """The installed tool's ``conformance serve``; yields the URL of its first line."""
     with subprocess.Popen([str(installed / "conformance"), "serve", "--port", "0", "--quiet"],
                           cwd=outside, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                          text=True) as server:
+                          text=True, env=clean_env()) as server:
         assert server.stdout is not None
         first = server.stdout.readline().strip()
         try:
@@ -88,7 +93,7 @@ def test_the_installed_package_is_the_wheel(installed: Path, outside: Path) -> N
         [str(installed / "python"), "-c",
          "import conformance, conformance.contract as c, conformance.reference.store as s;"
          "print(conformance.__file__); print(c.CANONICAL_WSDL); print(s.SEED_FILE)"],
-        cwd=outside, capture_output=True, text=True, check=True)
+        cwd=outside, capture_output=True, text=True, check=True, env=clean_env())
     package, wsdl, seed = done.stdout.split()
     venv = str(installed.parent)
     assert package.startswith(venv) and not package.startswith(str(ROOT)), package

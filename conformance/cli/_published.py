@@ -20,7 +20,8 @@ Render = Callable[[dict[str, Any]], bytes]
 def register_artefact(subparsers: Any, name: str, summary: str, file_name: str,
                       render: Callable[[], Render]) -> None:
     """Add sub-command ``name`` writing ``render()(results)`` to ``file_name``."""
-    description = f"{summary}, from a kept results.json (every run also writes {file_name})"
+    description = (f"{summary[0].upper()}{summary[1:]}, from a kept results.json (every "
+                   f"run also writes {file_name}).")
     parser = subparsers.add_parser(name, help=summary, description=description)
     parser.add_argument("results", help="results.json of a run")
     parser.add_argument("--output", "-o", metavar="PATH",

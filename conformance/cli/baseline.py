@@ -9,11 +9,12 @@ from pathlib import Path
 from typing import Any
 
 from conformance.cli import EXIT_OK, CliError
+from conformance.cli.help import summary
 
 
 def register(subparsers: Any) -> None:
     parser = subparsers.add_parser("baseline", help="write a run's failures as a baseline",
-                                   description=__doc__.splitlines()[0])
+                                   description=summary(__doc__))
     parser.add_argument("results", help="results.json of a run")
     parser.add_argument("--output", default="baseline.toml", help="the baseline to write")
     parser.add_argument("--days", type=int, default=90,

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from conformance.cli import EXIT_USAGE, CliError
+from conformance.cli.help import summary
 from conformance.cli.run import add_options
 from conformance.suite.settings import COMPARE
 
@@ -34,7 +35,7 @@ def register(subparsers: Any) -> None:
     from conformance.compare.targets import FLAGS
 
     parser = subparsers.add_parser("compare", help="run the suite against several targets "
-                                   "and compare them", description=__doc__.splitlines()[0])
+                                   "and compare them", description=summary(__doc__))
     parser.add_argument("--target", action="append", default=[], metavar="NAME=URL",
                         help="a target (repeatable); URL 'reference' is another embedded "
                              "reference target (give it faults with --target-fault)")

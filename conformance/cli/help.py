@@ -9,12 +9,15 @@ from conformance.suite.settings import shows_default
 
 EXIT_CODES = """\
 exit codes:
-  0  conformant (also with advisory SHOULD findings)
-  1  not conformant: a MUST check failed (the target broke the contract)
-  2  usage or configuration error: bad options, unreadable files, credentials the target
-     refuses ("login refused by the target: errorCode 2")
-  3  target unreachable, or it stopped answering (timeouts, resets, --max-time used up)
-  4  internal error of the suite: one line names the log file with the traceback
+  0    conformant (also with advisory SHOULD findings or waived failures)
+  1    not conformant: a MUST check failed (the target broke the contract)
+  2    usage or configuration error: bad options, unreadable files, credentials the
+       target refuses ("login refused by the target: errorCode 2")
+  3    the run could not judge: the target is unreachable or stopped answering
+       (timeouts, resets, --max-time used up), or another client holds what the run
+       needs (the owner's notifications, errorCode 26)
+  4    internal error of the suite: one line names the log file with the traceback
+  130  interrupted (Ctrl-C): the reports of what ran are not written
 
 report.html, junit.xml and results.json are written into the report dir for every run that
 started, also when it stops early (verdict "error", with the reason)."""

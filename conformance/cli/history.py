@@ -12,11 +12,12 @@ from pathlib import Path
 from typing import Any
 
 from conformance.cli import EXIT_OK, EXIT_USAGE, CliError
+from conformance.cli.help import summary
 
 
 def register(subparsers: Any) -> None:
     parser = subparsers.add_parser("history", help="plot a target's runs across time",
-                                   description=__doc__.splitlines()[0])
+                                   description=summary(__doc__))
     parser.add_argument("folder", metavar="DIR", help="folder holding results.json files")
     parser.add_argument("--output", "-o", metavar="PATH",
                         help="where to write the page (default: DIR/history.html)")

@@ -11,13 +11,14 @@ from pathlib import Path
 from typing import Any
 
 from conformance.cli import CliError
+from conformance.cli.help import summary
 
 REPLAY = re.compile(r"^(?P<base>.*?replay) \S+ (?P<rest>--check .*)$")
 
 
 def register(subparsers: Any) -> None:
     parser = subparsers.add_parser("merge", help="combine the results of sharded runs",
-                                   description=__doc__.splitlines()[0])
+                                   description=summary(__doc__))
     parser.add_argument("results", nargs="+", help="results.json of each shard")
     parser.add_argument("--report-dir", default="reports", help="where to write the "
                         "merged results.json, junit.xml and report.html")

@@ -8,11 +8,12 @@ import argparse
 from typing import Any
 
 from conformance.cli import EXIT_OK
+from conformance.cli.help import summary
 
 
 def register(subparsers: Any) -> None:
     parser = subparsers.add_parser("variants", help="list the reference target's legitimate "
-                                   "variations", description=__doc__.splitlines()[0])
+                                   "variations", description=summary(__doc__))
     parser.add_argument("--verbose", "-v", action="store_true", help="add descriptions")
     parser.set_defaults(handler=list_variants)
 

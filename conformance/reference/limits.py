@@ -30,7 +30,8 @@ CHANNEL_TIMEOUT = 30  # seconds an idle connection is kept (waitress: 120)
 CLEANUP_INTERVAL = 5  # how often idle connections are looked for (waitress: 30)
 FAULT_VERSION_MISMATCH = "VersionMismatch"
 FAULT_STATUS = "500 Internal Server Error"
-_PARSER_HINT = re.compile(r",?\s*use XML_PARSE_\w+ option", re.IGNORECASE)
+# libxml2's advice to the programmer: "use XML_PARSE_HUGE option", "try XML_PARSE_HUGE"
+_PARSER_HINT = re.compile(r",?\s*(?:use|try)\s+XML_PARSE_\w+(?:\s+option)?", re.IGNORECASE)
 
 
 def public_reason(reason: str) -> str:

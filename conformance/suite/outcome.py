@@ -5,6 +5,7 @@ command that replays it."""
 from __future__ import annotations
 
 import logging
+import re
 import time
 from dataclasses import asdict, dataclass, field
 from typing import Any
@@ -49,6 +50,9 @@ class Outcome:
         return data
 
 
+WHOLE_TOKEN_BELOW = 8  # secrets shorter than this are redacted as whole tokens only
+
+
 @dataclass
 class Redactor:
     """Replaces every secret (passwords, session and notification keys) by a marker."""
@@ -61,7 +65,11 @@ class Redactor:
 
     def text(self, value: str) -> str:
         for secret in sorted(self.secrets, key=len, reverse=True):
-            value = value.replace(secret, self.marker)
+            if len(secret) >= WHOLE_TOKEN_BELOW:
+                value = value.replace(secret, self.marker)
+            else:  # a short secret ("p") only where it stands alone, not inside "http"
+                value = re.sub(rf"(?<![A-Za-z0-9]){re.escape(secret)}(?![A-Za-z0-9])",
+                               self.marker, value)
         return value
 
     def deep(self, value: Any) -> Any:
