@@ -50,6 +50,7 @@ ALONE = {
     "template-variables": ["AM23-TEMPLATE", "AM23-MAIL"],
     "request-limit-413": ["AM-BODY-LIMITS", "AM-ATTACHMENT-BYTES"],
     "request-limit-fault": ["AM-BODY-LIMITS", "AM-ATTACHMENT-BYTES"],
+    "tidy-names": ["AM-ROUNDTRIP", "AM-ATTACHMENT-META", "AM-TICKET-FIELDS"],
     "lenient-numbers": ["AM-ERR-SLEVEL", "AM-ERR-TICKET", "AM-ERR-ATTACHMENT",
                         "AM-ERRORCODE"],
 }

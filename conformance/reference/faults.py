@@ -107,7 +107,9 @@ CATALOGUE: tuple[FaultSpec, ...] = (
     FaultSpec("internal-notify-external", "an internal message (sLevel 1) sent with "
               "sendNotification true is stored as external (sLevel 2)", ("AM-SLEVEL",)),
     FaultSpec("title-trimmed", "newTicket and setTicket store the title trimmed of "
-              "surrounding whitespace", ("AM-ROUNDTRIP",)),
+              "surrounding whitespace", ("AM-TEXT-EXACT",)),
+    FaultSpec("title-html-escaped", "newTicket and setTicket store the title HTML-escaped "
+              "(Tom &amp; Jerry)", ("AM-ROUNDTRIP",)),
     FaultSpec("settitle-reopens", "setTicket of the title also sets the status to open",
               ("AM-STATEFUL",)),
 )

@@ -36,7 +36,7 @@ FAULTS: tuple[str, ...] = (
     "status-msg2-closes", "status-reopen", "template-not-substituted",
     "ticket-priority-escalated", "unknown-attachment-accepted")
 VARIANTS: tuple[str, ...] = ("attachment-in-use", "body-limit", "media-type-canonical",
-                             "no-html-field", "template-variables")
+                             "no-html-field", "template-variables", "tidy-names")
 BODY_LIMIT = 65535  # variant "body-limit": UTF-8 bytes of each body (a TEXT column)
 
 
@@ -49,10 +49,12 @@ class Messages(Tickets):
         content_type = text(req, "contentType")
         if self.variant("media-type-canonical"):
             content_type = canonical_media_type(content_type)
+        name = text(req, "attachmentName")
+        if self.variant("tidy-names"):  # the file name alone, its white space tidied
+            name = " ".join(re.split(r"[\\/]", name)[-1].split()) or "attachment"
         attachment_id = self.store.run(
             "INSERT INTO attachments (name, content_type, data, attachment_key, created_by)"
-            " VALUES (?, ?, ?, ?, ?)",
-            text(req, "attachmentName"), content_type, raw, new_key(), user)
+            " VALUES (?, ?, ?, ?, ?)", name, content_type, raw, new_key(), user)
         return {"attachmentId": str(attachment_id)}
 
     def attachment_row(self, attachment_id: str) -> Any:

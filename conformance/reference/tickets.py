@@ -4,6 +4,7 @@ addMessage family shares."""
 
 from __future__ import annotations
 
+import html
 import re
 from typing import Any
 
@@ -29,8 +30,8 @@ from conformance.reference.port import (
 from conformance.reference.store import now_iso
 
 FAULTS: tuple[str, ...] = ("message-not-listed", "settitle-reopens", "slevel-accepts-any",
-                           "title-trimmed", "undocumented-error-code")
-VARIANTS: tuple[str, ...] = ("activation-notes", "lenient-numbers")
+                           "title-html-escaped", "title-trimmed", "undocumented-error-code")
+VARIANTS: tuple[str, ...] = ("activation-notes", "lenient-numbers", "tidy-names")
 
 SLEVELS = {"1", "2"}
 UNASSIGNED = "1"
@@ -196,6 +197,10 @@ class Tickets(Outbox):
             raise ServiceError(INVALID_FIELD)
 
     def stored_title(self, title: str) -> str:
+        if self.variant("tidy-names"):  # one line, single spaces
+            return " ".join(title.split())
+        if self.fault("title-html-escaped"):  # escaped for a web page, then stored
+            return html.escape(title, quote=False)
         return title.strip() if self.fault("title-trimmed") else title
 
     def set_customer(self, tid: int, value: str) -> None:

@@ -125,6 +125,11 @@ CATALOGUE: tuple[VariantSpec, ...] = (
                 "addMessage2/3 fill them in",
                 "ticket-port.md addMessage2/3: only %message.body% and %message.bodyHtml% "
                 "are named; a template's other content is the target's"),
+    VariantSpec("tidy-names", "ticket titles are stored on one line with single spaces; "
+                "attachment names lose any path (../a/b.txt -> b.txt) and have their white "
+                "space tidied", "ticket-port.md newTicket/addAttachment: title and "
+                "attachmentName are named, how a target stores them is not said (the "
+                "suite's AM-TEXT-EXACT is a SHOULD)"),
     VariantSpec("large-ids", "ticket, message and attachment ids are large and "
                 "non-sequential (random 15-digit numbers)",
                 "ticket-port.md General: ids travel as strings; no range or order is "

@@ -14,9 +14,9 @@ from conformance.strategies import edge_examples as edge
 from conformance.strategies.xmltext import xml_text
 from conformance.suite import write_read
 from conformance.suite.checks._common import fail, require_success, short
-from conformance.suite.checks._observe import Observation, run_judged
+from conformance.suite.checks._observe import Observation, attachment_reads, run_judged
 from conformance.suite.context import Prepared, RunContext, items, text
-from conformance.suite.registry import check
+from conformance.suite.registry import SHOULD, check
 
 
 def uploaded(example: dict[str, Any], prepared: Prepared) -> dict[str, dict[str, Any]]:
@@ -55,8 +55,19 @@ def same_media_type(sent: str, got: str) -> bool:
     return media_type(sent) == media_type(got)
 
 
+def spaced(value: str) -> str:
+    """A one-line name as a reader sees it: runs of white space (line breaks included) as
+    one space, none at the ends. Whether a target keeps a title's or a file name's white
+    space exactly is left open by the reference (AM-TEXT-EXACT, a SHOULD, asks it)."""
+    return " ".join(value.split())
+
+
 def _equal(leaf: str, sent: Any, got: str) -> bool:
-    return same_media_type(str(sent), got) if leaf.endswith("contentType") else str(sent) == got
+    if leaf.endswith("contentType"):
+        return same_media_type(str(sent), got)
+    if leaf.endswith("attachmentName"):
+        return spaced(str(sent)) == spaced(got)
+    return str(sent) == got
 
 
 ATTACHED = domain.add_message(
@@ -68,7 +79,8 @@ ATTACHED = domain.add_message(
 @check("AM-ATTACHMENT-META", "The name and content type an attachment was uploaded with come "
        "back unchanged from getMessage's attachmentInfo and from getAttachment",
        clause="addAttachment: attachmentName, contentType; getMessage: attachmentInfo; "
-       "getAttachment (media types equal by meaning: RFC 2045 5.1, RFC 2046 4.1.2; any "
+       "getAttachment (a name's white space as a reader sees it: AM-TEXT-EXACT asks for it "
+       "exactly; media types equal by meaning: RFC 2045 5.1, RFC 2046 4.1.2; any "
        "other parameter added or changed is a change)", family="persistence")
 def attachment_metadata(ctx: RunContext) -> int:
     compared = write_read.pairs_from(ctx.contract, "addAttachment", "AM-ATTACHMENT-META")
@@ -92,6 +104,13 @@ def attachment_metadata(ctx: RunContext) -> int:
 
 
 TITLES = xml_text(min_size=1, max_size=60)
+# Text a target may reasonably tidy: white space at the edges and line breaks, path
+# separators and XML's special characters in a file name.
+EDGES = st.sampled_from(["", " ", "  ", "\t", "\r\n", " \n"])
+HOSTILE_TEXT = st.builds(lambda a, t, b: a + t + b, EDGES, xml_text(min_size=1, max_size=40),
+                         EDGES)
+HOSTILE_NAMES = st.one_of(HOSTILE_TEXT, st.sampled_from(
+    ["../up/../../etc/passwd", "C:\\Users\\a b\\report.pdf", " two  spaces .txt\r\n"]))
 
 
 def new_ticket(ctx: RunContext, title: str) -> tuple[dict[str, Any], dict[str, Any]]:
@@ -125,14 +144,17 @@ def _compare(pairs: list[write_read.Pair], params: dict[str, Any], data: dict[st
         field = pair.read.partition(":")[2]
         if field not in fields:
             continue  # a field the suite does not read (see write_read.returned_fields)
-        sent = _sent(pair, params, data)
-        if fields[field] != sent:
+        sent, got = _sent(pair, params, data), fields[field]
+        if field == "ticket.title":  # white space exactly: AM-TEXT-EXACT
+            sent, got = spaced(sent), spaced(got)
+        if got != sent:
             fail(f"{what}: {pair.write_op} wrote {pair.write} {short(sent)} and "
-                 f"{pair.read_op} returns {field} {short(fields[field])}")
+                 f"{pair.read_op} returns {field} {short(got)}")
 
 
 @check("AM-ROUNDTRIP", "Every other field the suite writes reads back unchanged: the ticket's "
-       "id, title and category (newTicket, setTicket) and the message id (getMessage)",
+       "id, title and category (newTicket, setTicket) and the message id (getMessage); a "
+       "title's white space as a reader sees it",
        clause="newTicket, setTicket, getTicket; addMessage: messageID; getMessage",
        family="persistence")
 def roundtrip(ctx: RunContext) -> int:
@@ -159,7 +181,48 @@ def roundtrip(ctx: RunContext) -> int:
         _compare(write_read.pairs_from(contract, prepared.operation, "AM-ROUNDTRIP"),
                  prepared.params, reply.data, message.fields, f"message {message_id}")
 
-    fixed = [(e, "title with trailing space ", " \u00e6\u00f8\u00e5 \U0001f600\r\n")
+    fixed = [(e, "Tom & \"Jerry\" <b>", " \u00e6\u00f8\u00e5 \U0001f600 &amp;\r\n")
              for e in domain.systematic()]
     return ctx.run_examples("AM-ROUNDTRIP", strategy, body, coverage=fixed)
 
+
+
+@check("AM-TEXT-EXACT", "Ticket titles and attachment names read back exactly as written, "
+       "white space at the edges, line breaks and path separators included",
+       clause="SHOULD: newTicket/setTicket title, addAttachment attachmentName; the reference "
+       "does not say that a target keeps a one-line name's white space or a file name's "
+       "path exactly (trimming and sanitising them are common), so a change is advisory; "
+       "AM-ROUNDTRIP and AM-ATTACHMENT-META hold the rest of the text to the letter",
+       family="persistence", level=SHOULD)
+def text_exact(ctx: RunContext) -> int:
+    strategy = st.tuples(HOSTILE_TEXT, HOSTILE_TEXT, HOSTILE_NAMES)
+
+    def body(case: tuple[str, str, str]) -> None:
+        first, second, name = case
+        params, data = new_ticket(ctx, first)
+        ticket_id = text(data.get("ticketId"))
+        got = ticket_fields(ctx, ticket_id).get("ticket.title", "")
+        if got != params["title"]:
+            fail(f"newTicket wrote title {short(params['title'])} and getTicket returns "
+                 f"{short(got)}")
+        ctx.expect_ok(ctx.client.call(
+            "setTicket", "setup", sessionKey=ctx.agent_key, ticketId=ticket_id,
+            ticketValues={"item": [{"field": "ticket.title", "value": second}]}), "setTicket")
+        got = ticket_fields(ctx, ticket_id).get("ticket.title", "")
+        if got != second:
+            fail(f"setTicket wrote title {short(second)} and getTicket returns {short(got)}")
+        example = {**domain.systematic()[0], "ticket": "own", "attachments": [
+            {"kind": "new", "name": name, "content_type": "text/plain",
+             "data": base64.b64encode(b"named").decode()}]}
+        prepared = ctx.prepare(example)
+        message_id = require_success(ctx.send(prepared), prepared)
+        reads = attachment_reads(ctx, ctx.message(message_id))
+        for read_op, key in (("getMessage", "attachmentInfo/item/attachmentName"),
+                             ("getAttachment", "attachmentName")):
+            for attachment_id, values in reads[read_op].items():
+                if values.get(key, "") != name:
+                    fail(f"attachment {attachment_id} was uploaded as {short(name)} and "
+                         f"{read_op} names it {short(values.get(key, ''))}")
+
+    fixed = [(" title with edges \r\n", "\tsecond title ", " a/b\\c .txt\n")]
+    return ctx.run_examples("AM-TEXT-EXACT", strategy, body, fixed=fixed)
