@@ -72,3 +72,18 @@ def test_mail_html_only_sends_the_html_version_alone() -> None:
     mail = _one_mail("mail-html-only", "plain version", "<p>rich version</p>")
     assert mail.get_body(("plain",)) is None
     assert "<p>rich version</p>" in mail.get_body(("html",)).get_content()
+
+
+def test_busy_503_refuses_concurrent_calls_and_am_concurrent_still_passes() -> None:
+    """The suite passes a target that takes one addMessage at a time (variant busy-503):
+    the refused calls are sent again alone and stored; the variant really refused some."""
+    from suite_runs import prepare_and_run
+
+    from conformance.reference import ReferenceTarget, TargetConfig
+
+    with ReferenceTarget(TargetConfig(variants=["busy-503"])) as target:
+        outcome = prepare_and_run(target.endpoint, target.wsdl_url,
+                                  ["AM-CONCURRENT"])["AM-CONCURRENT"]
+        refusals = target.app.busy_refusals
+    assert outcome.status == "passed", outcome.failure
+    assert refusals > 0

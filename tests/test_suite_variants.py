@@ -51,6 +51,7 @@ ALONE = {
     "request-limit-413": ["AM-BODY-LIMITS", "AM-ATTACHMENT-BYTES"],
     "request-limit-fault": ["AM-BODY-LIMITS", "AM-ATTACHMENT-BYTES"],
     "tidy-names": ["AM-ROUNDTRIP", "AM-ATTACHMENT-META", "AM-TICKET-FIELDS"],
+    "busy-503": ["AM-CONCURRENT", "AM-MESSAGE-ID"],
     "lenient-numbers": ["AM-ERR-SLEVEL", "AM-ERR-TICKET", "AM-ERR-ATTACHMENT",
                         "AM-ERRORCODE"],
 }

@@ -10,6 +10,7 @@ WSDL is served at ``<endpoint>?wsdl`` with its address and schema location point
 from __future__ import annotations
 
 import logging
+import threading
 import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -27,7 +28,8 @@ from conformance.reference.variation import Variation
 FAULTS: tuple[str, ...] = (
     "accept-invalid-body", "fault-http-200", "partial-on-invalid", "response-missing-errorcode",
     "response-wrong-namespace", "wsdl-missing-operation")
-VARIANTS: tuple[str, ...] = ("bad-request-400", "request-limit-413", "request-limit-fault")
+VARIANTS: tuple[str, ...] = ("bad-request-400", "busy-503", "request-limit-413",
+                             "request-limit-fault")
 
 log = logging.getLogger("conformance.reference")
 
@@ -37,6 +39,7 @@ DEFAULT_MAX_REQUEST_BYTES = 16 * 1024 * 1024
 VARIANT_REQUEST_LIMIT = 1536 * 1024
 # variant request-limit-fault: the service's own limit on an addMessage request
 VARIANT_MESSAGE_LIMIT = 100_000
+BUSY_CALL_SECONDS = 0.005  # variant busy-503: how long an addMessage call takes at least
 WRONG_NAMESPACE = "urn:example:wrong-namespace"
 
 StartResponse = Callable[..., Any]
@@ -70,6 +73,9 @@ class ReferenceApp:
         self._wsdl = etree.parse(contract.source).getroot()
         # the XSD beside the WSDL (the canonical one, or a variant's own)
         self._xsd = Path(contract.source).with_name(CANONICAL_XSD.name)
+        self._busy_lock = threading.Lock()  # variant busy-503
+        self._in_flight = 0
+        self.busy_refusals = 0
 
     def __call__(self, environ: dict[str, Any], start_response: StartResponse
                  ) -> Iterable[bytes]:
@@ -81,9 +87,33 @@ class ReferenceApp:
         if method != "POST":
             return _plain(start_response, "405 Method Not Allowed", "use POST or GET ?wsdl")
         started = time.perf_counter()
+        if "busy-503" in self.variation and "addMessage" in environ.get("HTTP_SOAPACTION", ""):
+            return self.busy(environ, start_response)
         status, body, label = self.post(environ)
         log.info("%s %s %.1f ms", label, status.split()[0], (time.perf_counter() - started) * 1e3)
         headers, chunks = self.variation.http(environ, body)  # HTTP-level variants
+        start_response(status, headers)
+        return chunks
+
+    def busy(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
+        """Variant busy-503: an addMessage call that arrives while another is in progress
+        is answered 503 Service Unavailable (Retry-After: 1); each takes 5 ms or more."""
+        with self._busy_lock:
+            refuse = self._in_flight > 0
+            if refuse:
+                self.busy_refusals += 1
+            else:
+                self._in_flight += 1
+        if refuse:
+            return _plain(start_response, "503 Service Unavailable", "busy; retry later",
+                          [("Retry-After", "1")])
+        try:
+            time.sleep(BUSY_CALL_SECONDS)
+            status, body, _label = self.post(environ)
+        finally:
+            with self._busy_lock:
+                self._in_flight -= 1
+        headers, chunks = self.variation.http(environ, body)
         start_response(status, headers)
         return chunks
 
@@ -220,8 +250,9 @@ def _endpoint_url(environ: dict[str, Any], path: str) -> str:
     return f"{environ.get('wsgi.url_scheme', 'http')}://{host}{path}"
 
 
-def _plain(start_response: StartResponse, status: str, message: str) -> Iterable[bytes]:
+def _plain(start_response: StartResponse, status: str, message: str,
+           extra: list[tuple[str, str]] | None = None) -> Iterable[bytes]:
     body = (message + "\n").encode("utf-8")
     start_response(status, [("Content-Type", "text/plain; charset=utf-8"),
-                            ("Content-Length", str(len(body)))])
+                            ("Content-Length", str(len(body))), *(extra or [])])
     return [body]

@@ -109,6 +109,10 @@ CATALOGUE: tuple[VariantSpec, ...] = (
                 "with a SOAP Server Fault (HTTP 500, 'message too large'); nothing is stored",
                 "SOAP 1.1 section 4.4 (a Fault reports an error in processing); "
                 "ticket-port.md documents no size a target must take"),
+    VariantSpec("busy-503", "an addMessage call that arrives while another is in progress "
+                "is answered 503 Service Unavailable with Retry-After (a service that takes "
+                "one message at a time)", "RFC 9110 section 15.6.4 (503: temporarily unable "
+                "to handle the request); ticket-port.md says nothing of concurrent calls"),
     VariantSpec("body-limit", "bodies and HTML bodies over 65535 UTF-8 bytes each are "
                 "refused with errorCode 7 (CustomError) and nothing is stored (a strict "
                 "TEXT column); no limit is declared to the suite",

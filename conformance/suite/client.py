@@ -183,6 +183,11 @@ class TargetClient:
         self._local = threading.local()
 
     # calls -------------------------------------------------------------------------------
+    @property
+    def last_exchange(self) -> Exchange | None:
+        """The exchange of this thread's last call (also when it raised TargetError)."""
+        return getattr(self._local, "exchange", None)
+
     def call(self, operation: str, role: str = "observe", **params: Any) -> Reply:
         """Call ``operation`` with keyword parameters; returns the decoded reply."""
         try:
