@@ -109,3 +109,13 @@ def test_report_shows_coverage_as_table_figure_and_sentence(tmp_path: Path) -> N
     assert page.xpath('//figure[@id="coverage-figure"]//*[local-name()="svg"]')
     bars = page.xpath('//figure[@id="coverage-figure"]//*[local-name()="g"]/@data-kind')
     assert set(bars) == set(summary["kinds"])
+
+
+def test_the_state_machines_calls_count_as_coverage() -> None:
+    """AM-STATEFUL sends the addMessage family itself (not through ctx.send): what it sends
+    is reached all the same (issue 10.4)."""
+    outcomes, ctx = run_with(["AM-STATEFUL"], seed=5)
+    assert outcomes["AM-STATEFUL"].status == "passed"
+    reached = {item for item, hit in ctx.coverage.items.items() if hit}
+    assert {("operation", op) for op in ("addMessage", "addMessage2", "addMessage3")} <= reached
+    assert ("element", "addMessage/messageBody") in reached

@@ -141,6 +141,8 @@ class TicketLifeCycle(RuleBasedStateMachine):
                  f" body={short(body, 40)} sLevel={slevel} attachments={linked} "
                  f"notify={notify}")
         reply = self.ctx.client.call(operation, "subject", **params)
+        self.ctx.coverage.note(operation, params,
+                               reply.error_code if reply.fault is None else None)
         self.unsettled = True
         expected = {"0"} if valid else {"5"}
         if valid and self.in_use.intersection(linked):
