@@ -84,6 +84,9 @@ CATALOGUE: tuple[FaultSpec, ...] = (
     FaultSpec("template-not-substituted", "%message.body% is left in the template body",
               ("AM23-TEMPLATE",)),
     FaultSpec("mail-drops-cc", "Cc recipients are not sent the mail", ("AM23-MAIL",)),
+    FaultSpec("mail-before-validation", "addMessage2/3 send the mail before the call is "
+              "checked, so a call that fails with an errorCode (a bad sLevel, an unknown "
+              "attachment) has mailed its recipients", ("AM-ERR-NO-CHANGE",)),
     FaultSpec("mail-body-cut", "the mail carries only the first 60 characters of the body",
               ("AM23-MAIL",)),
     FaultSpec("bcc-visible", "Bcc recipients are listed in the Cc header of the mail",

@@ -32,7 +32,8 @@ FAULTS: tuple[str, ...] = (
     "body-crlf-to-lf", "body-cut-at-byte-limit", "body-double-escape", "body-limit-stores-anyway",
     "body-non-bmp", "body-trim", "body-truncate", "error-as-fault", "html-body-dropped",
     "illegal-address-error", "internal-notify-external", "lost-concurrent-messages",
-    "msg3-body-newline", "no-transaction", "notify-when-false", "slevel-ignored",
+    "mail-before-validation", "msg3-body-newline", "no-transaction", "notify-when-false",
+    "slevel-ignored",
     "status-msg2-closes", "status-reopen", "template-not-substituted",
     "ticket-priority-escalated", "unknown-attachment-accepted")
 VARIANTS: tuple[str, ...] = ("attachment-in-use", "body-limit", "media-type-canonical",
@@ -100,6 +101,8 @@ class Messages(Tickets):
             if self.fault("error-as-fault"):
                 raise LookupError("ticket not found") from None
             raise
+        if self.fault("mail-before-validation") and variant > 1:
+            self.mail_at_once(req, ticket)  # before anything is checked
         slevel = self.check_slevel(text(req, "sLevel"))
         attachment_ids = self.linkable_attachments(items(req, "attachmentIds"))
         body, html_body, template = self.compose(req, variant)
@@ -124,6 +127,16 @@ class Messages(Tickets):
         if variant > 1:
             self.queue_mail(req, message_id, ticket, body, html_body, template)
         return {"messageId": self.reported_id(str(message_id))}
+
+    def mail_at_once(self, req: dict[str, Any], ticket: Any) -> None:
+        """Fault mail-before-validation: the mail of the message sent at once, before the
+        call is checked (so a call that then fails has mailed all the same)."""
+        start = len(self._outbox)
+        self.queue_mail(req, 0, ticket, text(req, "messageBody"),
+                        text(req, "htmlMessageBody"), None)
+        sent = self._outbox[start:]
+        del self._outbox[start:]
+        self._send([item for item in sent if item[0] != "note"])
 
     def linkable_attachments(self, given: list[Any]) -> list[int]:
         """Distinct attachment ids in order of first appearance; 16 for an unknown one."""

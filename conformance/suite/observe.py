@@ -112,6 +112,16 @@ def mail_to(ctx: RunContext, addresses: list[str]) -> list[tuple[list[str], byte
             if wanted & {r.lower() for r in rcpts}]
 
 
+def mail_arrived(ctx: RunContext, addresses: list[str]) -> list[tuple[list[str], bytes]]:
+    """The mail addressed to any of ``addresses`` that has arrived by now (no wait: asked
+    after a notification barrier, it catches a target that mails at once)."""
+    if ctx.capture is None or not addresses:
+        return []
+    wanted = {a.lower() for a in addresses}
+    return [(rcpts, content) for rcpts, content in ctx.capture.wait_for([], timeout=0)
+            if wanted & {r.lower() for r in rcpts}]
+
+
 def tag_recipients(mail: dict[str, list[str]], number: int) -> dict[str, list[str]]:
     """The example's recipients at the capture domain, each made unique to this example
     (``to-x@conformance.test`` -> ``to-x.e17@conformance.test``), so that mail a target

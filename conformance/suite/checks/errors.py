@@ -10,8 +10,8 @@ from conformance.strategies import domain
 from conformance.strategies import edge_examples as edge
 from conformance.suite.checks._common import fail
 from conformance.suite.client import Reply
-from conformance.suite.context import RunContext
-from conformance.suite.observe import message_notes
+from conformance.suite.context import RunContext, items
+from conformance.suite.observe import mail_arrived, message_notes
 from conformance.suite.registry import check
 
 
@@ -83,11 +83,16 @@ INVALID_ANY = st.tuples(
         slevel=domain.BAD_SLEVELS if t[1] == "bad" else st.sampled_from(domain.VALID_SLEVELS),
         attachment_lists=domain.attachments(unknown=t[2]),
         notify=st.just(True),
+        mail=domain.recipients(illegal=False),
     ))
+# Recipients at the SMTP capture for fixed examples of addMessage2/3 that fail.
+MAILED_TO = {"to": [f"to-refused@{domain.CAPTURE_DOMAIN}"],
+             "cc": [f"cc-refused@{domain.CAPTURE_DOMAIN}"], "bcc": []}
 
 
-@check("AM-ERR-NO-CHANGE", "A call that returns a non-zero errorCode leaves the ticket, its "
-       "messages unchanged and sends the owner no NewTicketMessage notification",
+@check("AM-ERR-NO-CHANGE", "A call that returns a non-zero errorCode leaves the ticket and "
+       "its messages unchanged, and sends neither a NewTicketMessage notification to the "
+       "owner nor mail to the recipients",
        clause="Error codes; a failed call changes nothing", family="errors")
 def error_changes_nothing(ctx: RunContext) -> int:
     ctx.notes.settle()  # what earlier checks caused is not this check's
@@ -112,9 +117,16 @@ def error_changes_nothing(ctx: RunContext) -> int:
         if notes:
             fail(f"{what}, yet the owner got {len(notes)} NewTicketMessage notification(s) "
                  "for the ticket")
+        recipients = [str(a) for role in ("To", "Cc", "Bcc")
+                      for a in items(prepared.params.get(role))]
+        mailed = mail_arrived(ctx, recipients)  # by the time the barrier came
+        if mailed:
+            fail(f"{what}, yet the mail of the message went to "
+                 f"{sorted({r for rcpts, _ in mailed for r in rcpts})}")
 
     fixed = (domain.systematic(notify=True, attachments=[
         *domain.systematic()[0]["attachments"], {"kind": "unknown", "id": "987654320"}])
              + domain.systematic(notify=True, slevel="0")[:2]
+             + domain.systematic((2, 3), notify=True, slevel="0", mail=MAILED_TO)[:2]
              + domain.systematic(notify=True, session="logged_out")[:2])
     return ctx.run_examples("AM-ERR-NO-CHANGE", INVALID_ANY, body, fixed=fixed)
