@@ -111,6 +111,9 @@ CATALOGUE: tuple[FaultSpec, ...] = (
               "sendNotification true is stored as external (sLevel 2)", ("AM-SLEVEL",)),
     FaultSpec("title-trimmed", "newTicket and setTicket store the title trimmed of "
               "surrounding whitespace", ("AM-TEXT-EXACT",)),
+    FaultSpec("message-on-previous-ticket", "a copy of each new message also lands on the "
+              "ticket of the previous addMessage call (a stale current ticket)",
+              ("AM-MESSAGE-LISTED",)),
     FaultSpec("title-html-escaped", "newTicket and setTicket store the title HTML-escaped "
               "(Tom &amp; Jerry)", ("AM-ROUNDTRIP",)),
     FaultSpec("settitle-reopens", "setTicket of the title also sets the status to open",

@@ -32,8 +32,8 @@ FAULTS: tuple[str, ...] = (
     "body-crlf-to-lf", "body-cut-at-byte-limit", "body-double-escape", "body-limit-stores-anyway",
     "body-non-bmp", "body-trim", "body-truncate", "error-as-fault", "html-body-dropped",
     "illegal-address-error", "internal-notify-external", "lost-concurrent-messages",
-    "mail-before-validation", "msg3-body-newline", "no-transaction", "notify-when-false",
-    "slevel-ignored",
+    "mail-before-validation", "message-on-previous-ticket", "msg3-body-newline",
+    "no-transaction", "notify-when-false", "slevel-ignored",
     "status-msg2-closes", "status-reopen", "template-not-substituted",
     "ticket-priority-escalated", "unknown-attachment-accepted")
 VARIANTS: tuple[str, ...] = ("attachment-in-use", "body-limit", "media-type-canonical",
@@ -118,6 +118,8 @@ class Messages(Tickets):
                 and req.get("sendNotification")):
             slevel = "2"
         message_id = self.store_message(ticket["id"], body, html_body, slevel, user)
+        if self.fault("message-on-previous-ticket"):
+            self.copy_to_previous_ticket(ticket["id"], body, html_body, slevel, user)
         if self.fault("body-limit-stores-anyway") and largest > 8000:
             raise CommittedError(CUSTOM_ERROR)  # refused after the message was stored
         self.link_attachments(message_id, attachment_ids, req)
@@ -127,6 +129,17 @@ class Messages(Tickets):
         if variant > 1:
             self.queue_mail(req, message_id, ticket, body, html_body, template)
         return {"messageId": self.reported_id(str(message_id))}
+
+    def copy_to_previous_ticket(self, ticket_id: int, body: str, html_body: str, slevel: str,
+                                user: str) -> None:
+        """Fault message-on-previous-ticket: a stale "current ticket" also gets the
+        message (a copy on the ticket of the previous addMessage call)."""
+        previous = self._previous_message_ticket
+        if previous is not None and previous != ticket_id:
+            self.store.run("INSERT INTO messages (ticket_id, body, html_body, slevel, author,"
+                           " created_at) VALUES (?, ?, ?, ?, ?, ?)", previous, body,
+                           html_body, slevel, user, now_iso())
+        self._previous_message_ticket = ticket_id
 
     def mail_at_once(self, req: dict[str, Any], ticket: Any) -> None:
         """Fault mail-before-validation: the mail of the message sent at once, before the

@@ -99,6 +99,7 @@ class Operations:
     _queue: DelayQueue | None  # variants notify-delayed and mail-queued only
     _outbox: list[tuple[Any, ...]]  # what the call in progress sends once committed
     _last_message_id: str | None  # fault "message-id-reuse" only
+    _previous_message_ticket: int | None  # fault "message-on-previous-ticket" only
     _reuse_next: bool
     _local: threading.local  # fault "lost-concurrent-messages" only
 

@@ -58,6 +58,7 @@ class TicketService(Messages):
                                                      "mail-queued"} else None
         self.session_ttl = session_ttl
         self._last_message_id = None  # fault "message-id-reuse" only
+        self._previous_message_ticket = None  # fault "message-on-previous-ticket" only
         self._reuse_next = False
         self._local = threading.local()  # fault "lost-concurrent-messages" only
         self._outbox = []

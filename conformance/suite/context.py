@@ -109,6 +109,8 @@ class RunContext:
         self.contract_check: dict[str, Any] | None = None  # set by AM-WSDL
         self.coverage = Coverage(contract)  # what of the contract the run exercised
         self._pool: dict[str, str] = {}
+        # messageIds getTicket last showed of a ticket, with the ticket's version then
+        self._ids_seen: dict[str, tuple[list[str], tuple[int, int]]] = {}
         self._pool_uses: dict[str, int] = {}
         # The status getTicket last showed of a ticket, with the ticket's version then (see
         # Recorder.ticket_version); and the status each setTicket verb was seen to leave.
@@ -263,7 +265,22 @@ class RunContext:
         fields = {text(i.get("field")): text(i.get("value"))
                   for i in items(reply.data.get("ticketResult"))}
         self.note_status(ticket_id, fields.get("ticket.status"))
-        return Ticket(fields, [text(i) for i in items(reply.data.get("messageIds"))])
+        ticket = Ticket(fields, [text(i) for i in items(reply.data.get("messageIds"))])
+        self._ids_seen[ticket_id] = (ticket.message_ids, self.recorder.ticket_version(ticket_id))
+        return ticket
+
+    def untouched_tickets_changed(self, besides: str) -> list[tuple[str, list[str], list[str]]]:
+        """The suite's pool tickets (but ``besides``) whose messages changed although no
+        call named them since they were last read: (ticket, ids then, ids now)."""
+        changed = []
+        for ticket_id in sorted(set(self._pool.values()) - {besides}):
+            then = self._ids_seen.get(ticket_id)
+            if then is None or then[1] != self.recorder.ticket_version(ticket_id):
+                continue
+            now = self.ticket(ticket_id).message_ids
+            if sorted(now) != sorted(then[0]):
+                changed.append((ticket_id, then[0], now))
+        return changed
 
     def note_status(self, ticket_id: str, status: str | None) -> None:
         """Remember a status read with getTicket (and, when nothing could have changed the

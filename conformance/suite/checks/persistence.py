@@ -41,7 +41,9 @@ def message_id_fresh(ctx: RunContext) -> int:
 
 
 @check("AM-MESSAGE-LISTED", "The new messageId is added to getTicket's messageIds, and no "
-       "other id appears or disappears", clause="getTicket: messageIds", family="persistence")
+       "other id appears or disappears, on that ticket or on any other ticket of the suite's",
+       clause="getTicket: messageIds; addMessage: ticketId (the message is added to that "
+       "ticket)", family="persistence")
 def message_listed(ctx: RunContext) -> int:
     def judge(seen: Observation) -> None:
         assert seen.after is not None
@@ -51,6 +53,10 @@ def message_listed(ctx: RunContext) -> int:
             extra = sorted(set(seen.after.message_ids) - expected)
             fail(f"after {seen.prepared.operation}, getTicket's messageIds lack {missing} "
                  f"and have unexpected {extra}")
+        for other, then, now in ctx.untouched_tickets_changed(seen.prepared.ticket_id):
+            fail(f"after {seen.prepared.operation} on ticket {seen.prepared.ticket_id}, "
+                 f"ticket {other}, which no call named, lists messages {now} (it listed "
+                 f"{then})")
 
     return run_judged(ctx, "AM-MESSAGE-LISTED", PLAIN, judge, fixed=domain.systematic(),
                       coverage=edge.pairwise_valid(), family=FAMILY, after=True,
