@@ -81,6 +81,9 @@ CATALOGUE: tuple[FaultSpec, ...] = (
               "before the body is found invalid", ("AM-ROBUST-NO-CHANGE",)),
     FaultSpec("lost-concurrent-messages", "concurrent addMessage calls race on the message id "
               "and overwrite each other", ("AM-CONCURRENT",)),
+    FaultSpec("template-html-ignored", "addMessage3 with a reply template stores the "
+              "htmlMessageBody given as the HTML body, not the template's HTML body",
+              ("AM23-TEMPLATE",)),
     FaultSpec("template-not-substituted", "%message.body% is left in the template body",
               ("AM23-TEMPLATE",)),
     FaultSpec("mail-drops-cc", "Cc recipients are not sent the mail", ("AM23-MAIL",)),

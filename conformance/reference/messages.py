@@ -34,7 +34,7 @@ FAULTS: tuple[str, ...] = (
     "illegal-address-error", "internal-notify-external", "lost-concurrent-messages",
     "mail-before-validation", "message-on-previous-ticket", "msg3-body-newline",
     "no-transaction", "notify-when-false", "slevel-ignored",
-    "status-msg2-closes", "status-reopen", "template-not-substituted",
+    "status-msg2-closes", "status-reopen", "template-html-ignored", "template-not-substituted",
     "ticket-priority-escalated", "unknown-attachment-accepted")
 VARIANTS: tuple[str, ...] = ("attachment-in-use", "body-limit", "media-type-canonical",
                              "no-html-field", "template-variables", "tidy-names")
@@ -192,6 +192,8 @@ class Messages(Tickets):
                 plain = plain.replace(name, value)
         plain = plain.replace("%message.body%", body)
         rich = template["html_body"].replace("%message.bodyHtml%", body_html)
+        if self.fault("template-html-ignored") and html_given:
+            rich = html_given  # the HTML body given, not the template's
         return self.mangle(plain, variant), rich, template
 
     def reply_template(self, template_id: str) -> Any:

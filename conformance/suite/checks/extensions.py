@@ -33,18 +33,22 @@ WITH_RECIPIENTS = domain.recipients(illegal=False).filter(
     lambda r: bool(r["to"] or r["cc"] or r["bcc"]))
 
 
-def _template_body(ctx: RunContext) -> str:
+def _template_bodies(ctx: RunContext) -> tuple[str, str]:
+    """The plain and HTML bodies of the run's reply template."""
     reply = ctx.expect_ok(ctx.client.call(
         "getReplyTemplate", sessionKey=ctx.agent_key, replyTemplateId=ctx.config.reply_template,
         languageId=""), "getReplyTemplate")
-    return text(reply.data.get("plainBody"))
+    return text(reply.data.get("plainBody")), text(reply.data.get("htmlBody"))
 
 
 @check("AM23-TEMPLATE", "With a reply template, the stored body is the template's body with "
-       "%message.body% replaced by messageBody", clause="addMessage2/3: replyTemplateId",
+       "%message.body% replaced by messageBody; for addMessage3 the stored HTML body is the "
+       "template's HTML body with %message.bodyHtml% filled in",
+       clause="addMessage2/3: replyTemplateId, %message.body% and %message.bodyHtml% (what "
+       "fills %message.bodyHtml% is not said exactly: its text is not compared)",
        family="addMessage2/3", conformance_class="extensions")
 def template_substituted(ctx: RunContext) -> int:
-    template = _template_body(ctx)
+    template, html_template = _template_bodies(ctx)
     if "%message.body%" not in template:
         raise CheckSkipped(f"reply template {ctx.config.reply_template} has no %message.body%")
     strategy = domain.add_message(variants=EXTENDED, template=st.just("existing"),
@@ -59,6 +63,14 @@ def template_substituted(ctx: RunContext) -> int:
                  f"{short(stored)}; expected {short(expected)} (reply template "
                  f"{ctx.config.reply_template} with %message.body% replaced by the body "
                  "sent)")
+        if example["variant"] != 3 or "%message.bodyHtml%" not in html_template:
+            return
+        rich = ctx.html_body(seen.message_id)  # None: no field for it on this target
+        if rich is not None and (not template_allows(html_template, None).fullmatch(rich)
+                                 or "%message.bodyHtml%" in rich):
+            fail(f"after addMessage3, the stored HTML body is {short(rich)}: not reply "
+                 f"template {ctx.config.reply_template}'s HTML body "
+                 f"{short(html_template)} with %message.bodyHtml% filled in")
 
     return ctx.run_examples("AM23-TEMPLATE", strategy, body,
                             fixed=domain.systematic(EXTENDED, template="existing"))
@@ -67,14 +79,16 @@ def template_substituted(ctx: RunContext) -> int:
 TEMPLATE_VARIABLE = re.compile(r"%[A-Za-z_][A-Za-z0-9_.]*%")
 
 
-def template_allows(template: str, body: str) -> re.Pattern[str]:
-    """The stored bodies a template allows: %message.body% is the body sent, the literal
-    text stays, and any other %name% is the target's own to fill in (the reference names
-    only %message.body% and %message.bodyHtml%), so it may become anything."""
+def template_allows(template: str, body: str | None) -> re.Pattern[str]:
+    """The stored bodies a template allows: %message.body% is the body sent (``None``:
+    anything), the literal text stays, and any other %name% is the target's own to fill in
+    (the reference names only %message.body% and %message.bodyHtml%), so it may become
+    anything."""
     parts, position = [], 0
     for variable in TEMPLATE_VARIABLE.finditer(template):
         parts.append(re.escape(template[position:variable.start()]))
-        parts.append(re.escape(body) if variable.group() == "%message.body%" else ".*?")
+        parts.append(re.escape(body) if variable.group() == "%message.body%" and body
+                     is not None else ".*?")
         position = variable.end()
     parts.append(re.escape(template[position:]))
     return re.compile("".join(parts), re.DOTALL)
