@@ -90,6 +90,8 @@ CATALOGUE: tuple[FaultSpec, ...] = (
     FaultSpec("mail-before-validation", "addMessage2/3 send the mail before the call is "
               "checked, so a call that fails with an errorCode (a bad sLevel, an unknown "
               "attachment) has mailed its recipients", ("AM-ERR-NO-CHANGE",)),
+    FaultSpec("mail-cc-as-to", "the mail names the Cc recipients in its To header (they "
+              "still get it)", ("AM23-MAIL-HEADERS",)),
     FaultSpec("mail-body-cut", "the mail carries only the first 60 characters of the body",
               ("AM23-MAIL",)),
     FaultSpec("bcc-visible", "Bcc recipients are listed in the Cc header of the mail",

@@ -18,7 +18,7 @@ from conformance.reference.notifications import Notifications
 from conformance.reference.port import CUSTOM_ERROR, ServiceError, items, text
 from conformance.reference.store import now_iso
 
-FAULTS: tuple[str, ...] = ("bcc-visible", "mail-body-cut", "mail-drops-cc")
+FAULTS: tuple[str, ...] = ("bcc-visible", "mail-body-cut", "mail-cc-as-to", "mail-drops-cc")
 VARIANTS: tuple[str, ...] = ("mail-queued",)  # and the mail variants of _variant_mail.py
 
 log = logging.getLogger("conformance.reference")
@@ -45,6 +45,8 @@ class Outbox(Notifications):
                                         for k in ("To", "Cc", "Bcc")))
         if self.fault("mail-drops-cc"):
             recipients.cc = []
+        if self.fault("mail-cc-as-to"):  # every visible recipient in the To header
+            recipients.to, recipients.cc = recipients.to + recipients.cc, []
         if self.fault("mail-body-cut"):  # a summary instead of the complete body
             body = body[:60]
         envelope = recipients.envelope()

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from email import message_from_bytes, policy
 from email.message import EmailMessage
+from email.utils import getaddresses
 
 import lxml.html
 from hypothesis import strategies as st
@@ -22,7 +23,7 @@ from conformance.strategies.xmltext import xml_text
 from conformance.suite.checks._common import fail, send_valid, short
 from conformance.suite.context import HTML_FIELD, Prepared, RunContext, items, text
 from conformance.suite.observe import mail_to
-from conformance.suite.registry import CheckSkipped, check
+from conformance.suite.registry import SHOULD, CheckSkipped, check
 
 EXTENDED = (2, 3)
 FIXED_MAIL = {"to": [f"to-fixed@{domain.CAPTURE_DOMAIN}"],
@@ -169,6 +170,39 @@ def _carries(message: EmailMessage, body: str, html_sent: str) -> bool:
     except etree.ParserError:  # no element at all: the HTML is its text
         shown = content
     return _squeezed(body) in _squeezed(shown)
+
+
+@check("AM23-MAIL-HEADERS", "The mail the To and Cc recipients get names the To recipients "
+       "in its To header and the Cc recipients in its Cc header",
+       clause="SHOULD: addMessage2/3 To, Cc; RFC 5322 section 3.6.3 (To: the primary "
+       "recipients, Cc: the others); the reference does not say how the mail is addressed",
+       family="addMessage2/3", conformance_class="extensions", level=SHOULD)
+def mail_headers(ctx: RunContext) -> int:
+    _capture(ctx)
+    strategy = domain.add_message(variants=EXTENDED, mail=WITH_RECIPIENTS.filter(
+        lambda r: bool(r["to"] or r["cc"])))
+
+    def body(example: dict) -> None:
+        ctx.capture.clear()  # type: ignore[union-attr]
+        mail = _sent_to(send_valid(ctx, example, observe_after=False).prepared)
+        readers = {a.lower() for a in mail["to"] + mail["cc"]}
+        for rcpts, message in _mail_for(ctx, mail["to"] + mail["cc"]):
+            if not readers & {r.lower() for r in rcpts}:
+                continue  # a copy for Bcc recipients alone
+            for role in ("to", "cc"):
+                named = _addresses(message, role)
+                if named != {a.lower() for a in mail[role]}:
+                    fail(f"the mail to {sorted(rcpts)} has {role.capitalize()} "
+                         f"{sorted(named)}; the call's {role.capitalize()} was "
+                         f"{mail[role]}")
+
+    return ctx.run_examples("AM23-MAIL-HEADERS", strategy, body, fixed=MAILED)
+
+
+def _addresses(message: EmailMessage, header: str) -> set[str]:
+    """The addresses a header names (display names and groups aside), lower-cased."""
+    return {address.lower() for _name, address in getaddresses(
+        [str(v) for v in message.get_all(header, [])]) if "@" in address}
 
 
 @check("AM23-BCC-HIDDEN", "Bcc recipients never appear in the headers of the mail that the "
