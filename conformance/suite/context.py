@@ -30,7 +30,7 @@ from conformance.suite.isolation import conflict_reason, own_notifications
 from conformance.suite.observe import Notifications, tag_recipients
 from conformance.suite.registry import CheckFailed, CheckSkipped
 from conformance.suite.sessions import SessionLog, save_subscription, saved_subscription
-from conformance.suite.shrinking import ShrinkBudget
+from conformance.suite.shrinking import ShrinkBudget, ShrinkingDone
 from conformance.suite.unknown_ids import UnknownIds
 
 NOTIFICATION_VIOLATION = "26"
@@ -555,8 +555,16 @@ class RunContext:
 
         def test(example: Any) -> None:
             nonlocal count
-            if aborted or budget.skip(example):
-                return  # past the shrinking budget: a candidate not tried counts as passing
+            recalled = budget.recall(example)
+            if recalled is not None:  # failed before: the same failure, not sent again
+                failure, (exchanges, mail) = recalled
+                self.example = example
+                self.recorder.current, self.recorder.mail = list(exchanges), list(mail)
+                raise failure
+            if aborted:
+                return
+            if budget.skip(example):
+                raise ShrinkingDone  # past the budget: stop shrinking, keep the best found
             count += 1
             self.examples_run += 1
             self.example = example
@@ -566,10 +574,12 @@ class RunContext:
                 body(example)
             except TargetError as exc:
                 aborted.append(exc)
-            except CheckFailed:
-                budget.failed(example)
+            except CheckFailed as exc:
                 if guard.admits(example):
+                    budget.remember(example, exc, (list(self.recorder.current),
+                                                   list(self.recorder.mail)))
                     raise
+                budget.failed(example)
                 # shrinking crossed into another class of example: not a smaller finding
 
         if self.replay_example is not None:
@@ -584,6 +594,13 @@ class RunContext:
         )(seed(self.seed_for(check_id))(given(strategy)(test)))
         try:
             runner()
+        except ShrinkingDone:
+            best = budget.best()
+            if best is None:  # cannot happen: the budget is spent only after a failure
+                raise CheckFailed("shrinking stopped without a failure") from None
+            self.example, failure, (exchanges, mail) = best
+            self.recorder.current, self.recorder.mail = list(exchanges), list(mail)
+            raise failure from None
         except FlakyFailure as exc:
             first = exc.exceptions[0] if exc.exceptions else exc
             raise CheckFailed(f"{first} (the failure did not reproduce on a re-run: "

@@ -4,9 +4,10 @@ slow to show, mail that never comes, say, must not make shrinking take minutes).
 Once an example has failed, shrinking may go on for ``seconds``; it stops early when a
 failing example is already minimal enough (as small as an example with empty fields). Past
 that point a candidate Hypothesis proposes is not sent (it counts as passing, so Hypothesis
-keeps the smallest failure it has), while an example that already failed is always run
-again for real, so the reported minimal example is one that really failed, with its own
-exchanges."""
+keeps the smallest failure it has), while an example that already failed fails again
+with the very failure and exchanges it had (recalled, not sent again: Hypothesis proposes
+the same example many times over while it shrinks), so the reported minimal example is one
+that really failed, with its own exchanges."""
 
 from __future__ import annotations
 
@@ -23,12 +24,38 @@ def example_key(example: Any) -> str:
     return json.dumps(example, sort_keys=True, default=repr, ensure_ascii=False)
 
 
+class ShrinkingDone(BaseException):
+    """Raised through Hypothesis once the budget is spent, so that its shrinker stops at
+    once instead of proposing candidates the suite would not send (thousands, at some
+    milliseconds of generation each). A BaseException: Hypothesis passes it through."""
+
+
 class ShrinkBudget:
     def __init__(self, seconds: float) -> None:
         self.seconds = seconds
         self.started: float | None = None
         self.failing: set[str] = set()
         self.smallest: int | None = None
+        self._recorded: dict[str, tuple[Exception, Any]] = {}
+        self._examples: dict[str, Any] = {}
+
+    def remember(self, example: Any, failure: Exception, evidence: Any) -> None:
+        """Keep how ``example`` failed (the exception and its recorded evidence)."""
+        self.failed(example)
+        self._recorded[example_key(example)] = (failure, evidence)
+        self._examples[example_key(example)] = example
+
+    def best(self) -> tuple[Any, Exception, Any] | None:
+        """The smallest remembered failure: (example, exception, evidence)."""
+        if not self._recorded:
+            return None
+        key = min(self._recorded, key=lambda k: (len(k), k))
+        failure, evidence = self._recorded[key]
+        return self._examples[key], failure, evidence
+
+    def recall(self, example: Any) -> tuple[Exception, Any] | None:
+        """How ``example`` failed, once the budget is spent (then it is not sent again)."""
+        return self._recorded.get(example_key(example)) if self.spent() else None
 
     def failed(self, example: Any) -> None:
         key = example_key(example)
