@@ -6,7 +6,10 @@ by AM23-MAIL) and with one body fault (default ``body-trim``, caught by AM-BODY-
 run gets a fresh target (the fault is switched on when the target starts); the time is wall
 clock from the first check to the last, as in ``throughput.py`` (target start-up, log-in and
 log-out are left out). With ``--rounds N`` every kind runs N times, the rounds interleaved
-(clean, mail, body, clean, ...), and the median is reported.
+(clean, mail, body, clean, ...), and the median is reported. Each line also names the
+slowest check of the run (its own ``duration_s``), which is where a faulty run's extra time
+goes. There is no untimed warm-up run: the first clean run also pays what is built once per
+process (measured at well under a second), which flatters the ratios of one round a little.
 
 Why: a failing check shrinks its failure, and each shrink step re-runs an example; a mail
 that never comes used to cost a fixed wait per step, so a faulty target took ten times as
@@ -48,6 +51,7 @@ class Kind:
     fault: FaultSpec | None
     seconds: list[float] = field(default_factory=list)
     failed: list[list[str]] = field(default_factory=list)  # failed check ids, per round
+    slowest: list[tuple[float, str]] = field(default_factory=list)  # per round
 
     @property
     def median(self) -> float:
@@ -114,6 +118,7 @@ def main() -> int:
             seconds, outcomes = timed_run(kind.fault, checks, args.profile, args.seed)
             kind.seconds.append(seconds)
             kind.failed.append([o.id for o in outcomes if o.status == FAILED])
+            kind.slowest.append(max((o.duration_s, o.id) for o in outcomes))
 
     clean = kinds[0].median
     print(f"profile {args.profile}, seed {args.seed}, {len(checks)} checks, "
@@ -131,6 +136,8 @@ def main() -> int:
             verdict = f"{len(failed)} failed: {', '.join(failed) or '-'}"
             if missed:
                 verdict += f"  <- fault not caught by {', '.join(missed)}"
+        slow_s, slow_id = statistics.median_low(kind.slowest)
+        verdict += f"; slowest {slow_id} {slow_s:.2f} s"
         rounds = ", ".join(f"{s:.2f}" for s in kind.seconds)
         print(f"{label:28} {kind.median:7.2f} s  {kind.median / clean:5.2f}x  {verdict}"
               + (f"  (rounds: {rounds})" if args.rounds > 1 else ""))
