@@ -145,7 +145,7 @@ def check_numbers(*, timeout: float, retries: int, rate_limit: float,
                   max_response_bytes: int) -> None:
     """Numbers that make no sense are refused before the first request."""
     if not timeout > 0 or timeout != timeout or timeout == float("inf"):
-        raise ValueError(f"--timeout {timeout:g}: must be a number of seconds above 0")
+        raise ValueError(f"--timeout {timeout:g}: must be a finite number of seconds above 0")
     if retries < 0:
         raise ValueError(f"--retries {retries}: must be 0 or more")
     if not rate_limit >= 0 or rate_limit == float("inf"):
