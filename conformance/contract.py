@@ -238,7 +238,7 @@ class Parts(dict[str, Any]):
     def __contains__(self, key: object) -> bool:
         return dict.__contains__(self, self._key(key) if isinstance(key, str) else key)
 
-    def get(self, key: str, default: Any = None) -> Any:  # type: ignore[override]
+    def get(self, key: str, default: Any = None) -> Any:
         return dict.get(self, self._key(key), default)
 
 

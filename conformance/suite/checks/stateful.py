@@ -237,4 +237,4 @@ def life_cycle(ctx: RunContext) -> int:
                           ) from None
     except TargetError:
         raise
-    return machine.steps_run  # type: ignore[attr-defined,no-any-return]
+    return machine.steps_run  # type: ignore[attr-defined]
