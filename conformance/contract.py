@@ -347,7 +347,8 @@ def read_source(source: str | Path, timeout: float = 10.0) -> bytes:
     try:
         if text.startswith(("http://", "https://", "file://")):
             with urllib.request.urlopen(text, timeout=timeout) as response:
-                return response.read()
+                body: bytes = response.read()
+                return body
         return Path(text).read_bytes()
     except (OSError, ValueError) as exc:
         raise ContractError(f"cannot read WSDL {text}: {exc}") from None

@@ -144,7 +144,8 @@ PAIRWISE: dict[str, tuple[Any, ...]] = {
 def _allowed(row: dict[str, Any]) -> bool:
     """addMessage has no reply template and no recipients."""
     if row.get("variant") == 1:
-        return row.get("template", "none") == "none" and row.get("recipients", "none") == "none"
+        return bool(row.get("template", "none") == "none"
+                    and row.get("recipients", "none") == "none")
     return True
 
 
