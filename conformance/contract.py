@@ -238,7 +238,7 @@ class Parts(dict[str, Any]):
     def __contains__(self, key: object) -> bool:
         return dict.__contains__(self, self._key(key) if isinstance(key, str) else key)
 
-    def get(self, key: str, default: Any = None) -> Any:  # type: ignore[override]
+    def get(self, key: str, default: Any = None) -> Any:
         return dict.get(self, self._key(key), default)
 
 
@@ -347,7 +347,8 @@ def read_source(source: str | Path, timeout: float = 10.0) -> bytes:
     try:
         if text.startswith(("http://", "https://", "file://")):
             with urllib.request.urlopen(text, timeout=timeout) as response:
-                return response.read()
+                body: bytes = response.read()
+                return body
         return Path(text).read_bytes()
     except (OSError, ValueError) as exc:
         raise ContractError(f"cannot read WSDL {text}: {exc}") from None

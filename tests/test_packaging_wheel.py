@@ -24,7 +24,8 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 IGNORED = shutil.ignore_patterns(".git", ".venv", "build", "dist", "reports", "*.egg-info",
-                                 "__pycache__", ".hypothesis", ".ruff_cache", "_data")
+                                 "__pycache__", ".hypothesis", ".ruff_cache", ".mypy_cache",
+                                 "_data")
 CREDENTIALS = ["--user", "egon", "--password", "norges bank", "--owner-user", "kari",
                "--owner-password", "nordmann", "--owner-id", "11"]
 

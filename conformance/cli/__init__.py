@@ -81,9 +81,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:  # output piped into `head` and the like
         sys.stderr.close()
         return EXIT_OK
-    except Exception:  # a defect of the suite: the traceback to a file, one line to the user
+    except Exception as exc:  # a defect of the suite: its traceback to a file, a line to the user
         path = internal_error_log()
-        print(f"conformance: internal error of the suite ({sys.exc_info()[0].__name__}); "
+        print(f"conformance: internal error of the suite ({type(exc).__name__}); "
               f"the traceback is in {path}", file=sys.stderr)
         return EXIT_INTERNAL
 

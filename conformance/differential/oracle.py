@@ -73,6 +73,7 @@ def run_differential(state: Any, mode: str = "advisory") -> Outcome:
             ref_config = runner.embedded_config(reference_config(state.config),
                                                 embedded.target.endpoint)
             reference = runner.prepare(ref_config, embedded.capture).context
+            assert reference is not None  # prepare sets the context before it returns
             state.redactor.add(*ref_config.secrets(), *reference.session_keys)
             findings, named, steps = compare_sides(target, reference, examples, failed)
             state.redactor.add(*reference.session_keys)

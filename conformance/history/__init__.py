@@ -23,7 +23,8 @@ class HistoryError(Exception):
 
 
 def history_page(points: list[RunPoint], folder: str, skipped: list[str]) -> str:
-    diffs = [[]] + [changes(a, b) for a, b in zip(points, points[1:], strict=False)]
+    diffs: list[list[str]] = [[]] + [changes(a, b)
+                                     for a, b in zip(points, points[1:], strict=False)]
     return ENV.get_template("history.html.j2").render(
         points=points, changes=diffs, plot=history_plot(points), folder=folder,
         skipped=skipped, endpoints=list(dict.fromkeys(p.endpoint for p in points)))

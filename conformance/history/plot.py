@@ -65,7 +65,7 @@ def _panel(title: str, unit: str, top: float, xs: list[float],
 def history_plot(points: list[RunPoint], width: int = 760) -> HistoryPlot:
     right = width - RIGHT
     xs = [_x(i, len(points), LEFT, right) for i in range(len(points))]
-    specs = [
+    specs: list[tuple[str, str, list[tuple[str, str, list[float | None]]]]] = [
         ("checks passed", "", [("passed", "passed", [float(p.passed) for p in points]),
                                ("failed", "failed", [float(p.failed) for p in points])]),
         ("advisory findings", "", [("advisory", "advisory",

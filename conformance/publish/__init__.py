@@ -20,7 +20,7 @@ def read_results(path: Path) -> dict[str, Any]:
     from conformance.report.redact import known_secrets, scrub_deep
 
     data, _raw = load_results(Path(path))
-    clean, _found = scrub_deep(data, known_secrets())
+    clean: dict[str, Any] = scrub_deep(data, known_secrets())[0]
     return clean
 
 

@@ -187,7 +187,7 @@ class ReferenceApp:
         if length > limit:
             raise TooLarge(f"request too large: {length} bytes, limit {limit}")
         stream = environ["wsgi.input"]
-        data = stream.read(length) if length else stream.read(limit + 1)
+        data: bytes = stream.read(length) if length else stream.read(limit + 1)
         if len(data) > limit:
             raise TooLarge(f"request too large: limit {limit} bytes")
         if not data:

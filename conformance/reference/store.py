@@ -108,7 +108,8 @@ class Store:
 
     # small query helpers -----------------------------------------------------------------
     def one(self, sql: str, *params: Any) -> sqlite3.Row | None:
-        return self.db.execute(sql, params).fetchone()
+        row: sqlite3.Row | None = self.db.execute(sql, params).fetchone()
+        return row
 
     def all(self, sql: str, *params: Any) -> list[sqlite3.Row]:
         return self.db.execute(sql, params).fetchall()

@@ -169,7 +169,9 @@ class Tickets(Outbox):
             self.store.run("UPDATE tickets SET status = ?, closed_at = ? WHERE id = ?",
                            status, closed_at, tid)
             if self.variant("activation-notes") and status == "open":
-                owner = self.store.one("SELECT owner FROM tickets WHERE id = ?", tid)["owner"]
+                row = self.store.one("SELECT owner FROM tickets WHERE id = ?", tid)
+                assert row is not None  # the ticket just updated
+                owner = row["owner"]
                 if owner:  # the owner hears that the ticket is active again
                     self.notify(str(owner), TICKET_ACTIVATED, "", str(tid),
                                 f"Request #{tid} activated")

@@ -85,7 +85,10 @@ class ReportPlugin:
 
             html = ENV.get_template("details.html.j2").render(
                 record=record, failure=view.failure(record))
-            report.extras = [*getattr(report, "extras", []), extras.html(html)]
+            # pytest-html's own attribute on the report, which pytest's TestReport type
+            # does not declare
+            report.extras = [  # type: ignore[attr-defined]
+                *getattr(report, "extras", []), extras.html(html)]
         return report
 
     # -- pytest-html --------------------------------------------------------------------

@@ -80,11 +80,12 @@ class Builder(SimpleBuilder):
                 f"element {element.prefixed_name} is abstract (substitution groups are "
                 "not followed)"
             )
-        if element.type.is_simple():
+        xsd_type = element.type
+        if isinstance(xsd_type, XsdSimpleType):
             if element.fixed is not None:
-                return st.just(lexical_or_value(element.type, element.fixed))
-            return self.simple(element.type)
-        return self.complex(element.type, element.fixed)
+                return st.just(lexical_or_value(xsd_type, element.fixed))
+            return self.simple(xsd_type)
+        return self.complex(xsd_type, element.fixed)
 
     def complex(self, ctype: XsdComplexType, fixed: str | None = None) -> SearchStrategy[Any]:
         key = id(ctype)
@@ -114,13 +115,18 @@ class Builder(SimpleBuilder):
         if ctype.name == xs("anyType"):
             return self.text()
         attributes = self._attributes(ctype)
+        content = ctype.content
         if ctype.has_simple_content():
+            if not isinstance(content, XsdSimpleType):  # an empty group over a simple base
+                raise UnsupportedSchema(f"{ctype!r} has simple content but no simple type")
             if fixed is not None:
-                value = st.just(lexical_or_value(ctype.content, fixed))
+                value = st.just(lexical_or_value(content, fixed))
             else:
-                value = self.simple(ctype.content)
+                value = self.simple(content)
             return st.tuples(attributes, value).map(_with_text)
-        return st.tuples(attributes, self._group(ctype.content, False)).map(_with_children)
+        if not isinstance(content, XsdGroup):  # an empty simple type
+            raise UnsupportedSchema(f"{ctype!r} has neither simple content nor a model group")
+        return st.tuples(attributes, self._group(content, False)).map(_with_children)
 
     def _attributes(self, ctype: XsdComplexType) -> SearchStrategy[dict[str, Any]]:
         required: dict[str, SearchStrategy[Any]] = {}

@@ -10,12 +10,14 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 from xmlschema import XMLSchemaValidationError
 from xmlschema.validators import (
+    XsdAtomic,
     XsdAtomicBuiltin,
     XsdComplexType,
+    XsdList,
     XsdPatternFacets,
     XsdSimpleType,
     XsdUnion,
@@ -59,7 +61,7 @@ class Facets:
             high_open=high_open,
             total_digits=_facet_value(simple_type, "totalDigits"),
             fraction_digits=_facet_value(simple_type, "fractionDigits"),
-            white_space="none" if item else (simple_type.white_space or "preserve"),
+            white_space="none" if item else cast(WhiteSpace, simple_type.white_space or "preserve"),
             timezone=_facet_value(simple_type, "explicitTimezone") or "optional",
             item=item,
         )
@@ -124,8 +126,28 @@ def has_list_member(xsd_type: Any) -> bool:
     content = xsd_type if xsd_type.is_simple() else xsd_type.content
     if not isinstance(content, XsdSimpleType) or content.is_list() or not content.is_union():
         return False
-    union = content if isinstance(content, XsdUnion) else content.primitive_type
+    union = union_of(content)
     return any(member.is_list() or has_list_member(member) for member in union.member_types)
+
+
+def union_of(simple_type: XsdSimpleType) -> XsdUnion:
+    """A union type itself, or the union type a restriction of one derives from."""
+    if isinstance(simple_type, XsdUnion):
+        return simple_type
+    assert isinstance(simple_type, XsdAtomic)  # a restriction (neither list nor union)
+    primitive = simple_type.primitive_type  # the union it restricts (xmlschema's term)
+    assert isinstance(primitive, XsdUnion)
+    return primitive
+
+
+def list_of(simple_type: XsdSimpleType) -> XsdList:
+    """A list type itself, or the list type a restriction of one derives from."""
+    if isinstance(simple_type, XsdList):
+        return simple_type
+    assert isinstance(simple_type, XsdAtomic)  # a restriction (neither list nor union)
+    primitive = simple_type.primitive_type  # the list it restricts (xmlschema's term)
+    assert isinstance(primitive, XsdList)
+    return primitive
 
 
 def round_trips(simple_type: XsdSimpleType, value: Any) -> bool:

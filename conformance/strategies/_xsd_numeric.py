@@ -12,7 +12,7 @@ import math
 from collections.abc import Callable
 from decimal import Decimal
 from functools import partial
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 from hypothesis import strategies as st
 from hypothesis.strategies import SearchStrategy
@@ -77,7 +77,7 @@ _FLOAT32_MAX = 3.4028234663852886e38
 _MARGIN = 1e-9
 
 
-def floating(width: int) -> Factory:
+def floating(width: Literal[32, 64]) -> Factory:
     def make(builder: SimpleBuilder, facets: Facets) -> SearchStrategy[float]:
         low = None if facets.low is None else float(facets.low)
         high = None if facets.high is None else float(facets.high)

@@ -20,7 +20,7 @@ from xmlschema.validators import XsdList, XsdPatternFacets, XsdSimpleType, XsdUn
 
 from conformance.strategies._xsd_builtins import TEXTUAL
 from conformance.strategies._xsd_facets import builtin_of
-from conformance.strategies.xmltext import xml_characters
+from conformance.strategies.xmltext import SURROGATES, xml_characters
 
 Alphabet = Literal["xml", "stable", "ascii"]  # any XML character; _stable_characters; ASCII
 
@@ -154,7 +154,7 @@ def _stable_characters(item: bool) -> SearchStrategy[str]:
     return st.characters(
         min_codepoint=0x21 if item else 0x09,
         max_codepoint=0xFFFD,
-        exclude_categories=("Cs",),
+        exclude_categories=SURROGATES,
         exclude_characters="".join(excluded),
     )
 

@@ -13,7 +13,7 @@ from typing import Any
 
 from hypothesis import strategies as st
 from hypothesis.strategies import SearchStrategy
-from xmlschema.validators import XsdList, XsdPatternFacets, XsdSimpleType, XsdUnion
+from xmlschema.validators import XsdPatternFacets, XsdSimpleType
 
 from conformance.strategies._xsd_base import TextFactory, UnsupportedSchema, xs
 from conformance.strategies._xsd_builtins import BUILTINS, UNSUPPORTED, needs_check
@@ -24,7 +24,9 @@ from conformance.strategies._xsd_facets import (
     fits_item,
     has_assertions,
     lexical_or_value,
+    list_of,
     round_trips,
+    union_of,
     user_patterns,
 )
 from conformance.strategies._xsd_patterns import pattern_strings
@@ -58,6 +60,7 @@ class SimpleBuilder:
         builtin = builtin_of(simple_type)
         if builtin is None:  # xs:anySimpleType, xs:anyAtomicType
             return self.text(facets)
+        assert builtin.name is not None  # every built-in type is named
         if builtin.name in UNSUPPORTED:
             raise UnsupportedSchema(
                 f"{simple_type.prefixed_name or simple_type!r} derives from "
@@ -89,7 +92,7 @@ class SimpleBuilder:
         return st.sampled_from(allowed)
 
     def _list(self, simple_type: XsdSimpleType, facets: Facets) -> SearchStrategy[list[Any]]:
-        list_type = simple_type if isinstance(simple_type, XsdList) else simple_type.primitive_type
+        list_type = list_of(simple_type)
         high = facets.max_length
         if high is None:
             high = facets.min_length + self.max_unbounded
@@ -103,7 +106,7 @@ class SimpleBuilder:
         return strategy
 
     def _union(self, simple_type: XsdSimpleType, item: bool) -> SearchStrategy[Any]:
-        union = simple_type if isinstance(simple_type, XsdUnion) else simple_type.primitive_type
+        union = union_of(simple_type)
         members, reasons = [], []
         for member in union.member_types:
             try:

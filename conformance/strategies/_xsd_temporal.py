@@ -104,7 +104,7 @@ def duration(date_parts: str, time_parts: bool) -> Factory:
 
     def make(builder: SimpleBuilder, facets: Facets) -> SearchStrategy[str]:
         date = st.tuples(*[_AMOUNT.map(partial(_part, unit)) for unit in date_parts])
-        time = st.tuples(
+        time: SearchStrategy[tuple[str, ...]] = st.tuples(
             _AMOUNT.map(partial(_part, "H")),
             _AMOUNT.map(partial(_part, "M")),
             (st.none() | _SECONDS).map(partial(_part, "S")),

@@ -31,7 +31,7 @@ BODY_STRADDLE, HTML_STRADDLE = "\U0001f600", "\u20ac"
 STRADDLERS = ("\u00e6", "\u20ac", "\U0001f600", "\u05e9")
 LINE_ENDINGS = {"LF": "\n", "CRLF": "\r\n", "CR": "\r"}
 FILLER = "lorem ipsum dolor sit amet, consectetur adipiscing elit; "
-EMPTY = {"to": [], "cc": [], "bcc": []}
+EMPTY: dict[str, list[str]] = {"to": [], "cc": [], "bcc": []}
 RECIPIENTS = {
     "none": EMPTY,
     "one": {role: [f"{role}-pair@{domain.CAPTURE_DOMAIN}"] for role in ("to", "cc", "bcc")},
@@ -135,15 +135,17 @@ def attachment_examples(profile: str, large: bool = False) -> list[dict[str, Any
 
 
 # The parameters of the coverage phase and their values (attachments: how many uploads).
-PAIRWISE = {"variant": domain.VARIANTS, "slevel": domain.VALID_SLEVELS,
-            "notify": (False, True), "status": domain.STATUSES, "attachments": (0, 1, 3),
-            "recipients": tuple(RECIPIENTS), "template": ("none",)}
+PAIRWISE: dict[str, tuple[Any, ...]] = {
+    "variant": domain.VARIANTS, "slevel": domain.VALID_SLEVELS,
+    "notify": (False, True), "status": domain.STATUSES, "attachments": (0, 1, 3),
+    "recipients": tuple(RECIPIENTS), "template": ("none",)}
 
 
 def _allowed(row: dict[str, Any]) -> bool:
     """addMessage has no reply template and no recipients."""
     if row.get("variant") == 1:
-        return row.get("template", "none") == "none" and row.get("recipients", "none") == "none"
+        return bool(row.get("template", "none") == "none"
+                    and row.get("recipients", "none") == "none")
     return True
 
 

@@ -35,6 +35,8 @@ space at all (an item of an XSD list type, which white space would split). Outsi
 """
 
 _XML_WHITESPACE = "\t\n\r "
+# Surrogates (Unicode category Cs) are no characters; typed as hypothesis' category names
+SURROGATES: tuple[Literal["Cs"]] = ("Cs",)
 _ILLEGAL_BELOW_SPACE = "".join(chr(c) for c in range(0x20) if chr(c) not in "\t\n\r")
 _MARKUP_CHARS = "<>&'\""
 
@@ -82,13 +84,13 @@ def xml_characters(*, whitespace: bool = True) -> SearchStrategy[str]:
     return st.characters(
         min_codepoint=0x09 if whitespace else 0x21,
         max_codepoint=0x10FFFF,
-        exclude_categories=("Cs",),
+        exclude_categories=SURROGATES,
         exclude_characters=_ILLEGAL_BELOW_SPACE + "\ufffe\uffff",
     )
 
 
 def _chars(low: int, high: int) -> SearchStrategy[str]:
-    return st.characters(min_codepoint=low, max_codepoint=high, exclude_categories=("Cs",))
+    return st.characters(min_codepoint=low, max_codepoint=high, exclude_categories=SURROGATES)
 
 
 # One "piece" of hostile text; the text is a few pieces joined. Line breaks come twice in

@@ -109,7 +109,7 @@ def apply(baseline: Baseline | None, outcome: Outcome, today: dt.date | None = N
 def is_waived(check: Outcome | dict[str, Any]) -> bool:
     """A failure waived by a baseline entry that has not expired."""
     waiver = check.get("waived") if isinstance(check, dict) else check.waived
-    return bool(waiver) and not waiver.get("expired")
+    return bool(waiver and not waiver.get("expired"))
 
 
 def verdict_text(verdict: str, outcomes: list[Outcome]) -> str:

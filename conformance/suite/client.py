@@ -376,7 +376,7 @@ class _NoRedirects(requests.Session):
     """A session on which no call ever follows a redirect by itself (whatever its
     ``allow_redirects``): following one is the caller's decision (``transport.next_hop``)."""
 
-    def get_redirect_target(self, resp: requests.Response) -> None:  # type: ignore[override]
+    def get_redirect_target(self, resp: requests.Response) -> None:
         return None
 
 

@@ -14,7 +14,7 @@ SECRET_HEADERS = frozenset({"authorization", "proxy-authorization", "cookie", "s
                             "x-api-key", "x-auth-token"})
 
 
-def redact_headers(headers: Mapping[str, str] | None, secret_names: Iterable[str] = ()
+def redact_headers(headers: Mapping[str, object] | None, secret_names: Iterable[str] = ()
                    ) -> dict[str, str]:
     """``headers`` as a plain dict, the value of each secret header replaced by a marker."""
     secret = SECRET_HEADERS | {name.lower() for name in secret_names}

@@ -310,7 +310,7 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[Any]
         return
     state = item.config.stash[STATE_KEY]
     try:
-        from pytest_html import extras  # type: ignore[import-untyped]
+        from pytest_html import extras
     except ImportError:  # pytest-html is a dependency, but stay usable without it
         return
     failure = state.redactor.deep(outcome.failure)

@@ -128,4 +128,5 @@ def write(results: dict[str, Any], path: Path, redactor: Redactor) -> Path:
 
 
 def load(path: Path) -> dict[str, Any]:
-    return json.loads(path.read_text(encoding="utf-8"))
+    results: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+    return results

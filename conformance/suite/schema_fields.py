@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from xmlschema.validators import XsdElement
+from xmlschema.validators import XsdComplexType, XsdElement, XsdGroup, XsdType
 
 from conformance.contract import Contract
 
@@ -43,7 +43,7 @@ class Leaf:
         return [str(v) for v in (getattr(self.element.type, "enumeration", None) or [])]
 
     def is_boolean(self) -> bool:
-        simple = self.element.type
+        simple: XsdType | None = self.element.type
         while simple is not None:
             if getattr(simple, "name", None) == XSD_BOOLEAN:
                 return True
@@ -67,10 +67,13 @@ def leaves(element: XsdElement) -> list[Leaf]:
 
 def _walk(element: XsdElement, prefix: str, repeated: bool) -> Iterator[Leaf]:
     kind = element.type
-    if kind.is_simple() or kind.has_simple_content():
+    if (not isinstance(kind, XsdComplexType) or kind.has_simple_content()
+            or not isinstance(kind.content, XsdGroup)):  # a simple type or simple content
         yield Leaf(prefix, element, repeated)
         return
     for child in kind.content.iter_elements():
+        if not isinstance(child, XsdElement) or child.local_name is None:
+            raise TypeError(f"{child!r} is no named element (the WSDL has no wildcards)")
         path = f"{prefix}/{child.local_name}" if prefix else child.local_name
         many = repeated or child.max_occurs is None or child.max_occurs > 1
         yield from _walk(child, path, many)

@@ -28,10 +28,9 @@ class SmtpCapture:
         self.wait = wait
         self._mail: list[tuple[list[str], bytes]] = []
         self._cond = threading.Condition()
-        self.controller = Controller(_Handler(self), hostname=host, port=port or None,
-                                     ready_timeout=10)
-        if not port:  # aiosmtpd picks 8025 by default: find a free port instead
-            self.controller.port = _free_port(host)
+        # aiosmtpd picks 8025 by default: without a port, find a free one instead
+        self.controller = Controller(_Handler(self), hostname=host,
+                                     port=port or _free_port(host), ready_timeout=10)
 
     @property
     def address(self) -> str:

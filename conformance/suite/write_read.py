@@ -180,7 +180,7 @@ def pairs(contract: Contract) -> list[Pair]:
 def returned_fields(contract: Contract, requested: dict[str, list[str]]) -> list[str]:
     """Every output field the reads return: each leaf of a read's response, and for a
     field list each field the suite asks for (``requested``: operation -> field names)."""
-    keys = []
+    keys: list[str] = []
     for read_op in READS:
         keys.extend(f"{read_op}/{leaf.path}" for leaf in readable(contract, read_op))
         keys.extend(f"{read_op}:{name}" for name in requested.get(read_op, []))

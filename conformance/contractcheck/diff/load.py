@@ -42,7 +42,7 @@ def load_wsdl(source: Source) -> Wsdl11Document:
             raise ContractError(f"cannot load WSDL {source}: {reason}") from None
 
 
-class _Wsdl11Document(Wsdl11Document):  # type: ignore[misc]
+class _Wsdl11Document(Wsdl11Document):
     """Skips validating the WSDL against the WSDL 1.1 XSD (~40% of the load time; WS-I
     looks at the structure) but still refuses what the model cannot be built from (missing
     messages, elements, types, port types)."""

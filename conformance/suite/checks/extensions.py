@@ -104,7 +104,7 @@ def _capture(ctx: RunContext) -> object:
 
 def _mail_for(ctx: RunContext, addresses: list[str]) -> list[tuple[list[str], EmailMessage]]:
     _capture(ctx)
-    delivered = [(rcpts, message_from_bytes(content, policy=policy.default))  # type: ignore
+    delivered = [(rcpts, message_from_bytes(content, policy=policy.default))
                  for rcpts, content in mail_to(ctx, addresses)]
     for rcpts, message in delivered:  # evidence: which mail went to whom
         ctx.recorder.note_mail(rcpts, message)
@@ -126,7 +126,7 @@ def mail_delivered(ctx: RunContext) -> int:
                                   body=xml_text(max_size=300))
 
     def body(example: dict) -> None:
-        ctx.capture.clear()  # type: ignore[union-attr]
+        ctx.capture.clear()
         mail = _sent_to(send_valid(ctx, example, observe_after=False).prepared)
         wanted = mail["to"] + mail["cc"] + mail["bcc"]
         delivered = _mail_for(ctx, wanted)
@@ -183,7 +183,7 @@ def mail_headers(ctx: RunContext) -> int:
         lambda r: bool(r["to"] or r["cc"])))
 
     def body(example: dict) -> None:
-        ctx.capture.clear()  # type: ignore[union-attr]
+        ctx.capture.clear()
         mail = _sent_to(send_valid(ctx, example, observe_after=False).prepared)
         readers = {a.lower() for a in mail["to"] + mail["cc"]}
         for rcpts, message in _mail_for(ctx, mail["to"] + mail["cc"]):
@@ -216,7 +216,7 @@ def bcc_hidden(ctx: RunContext) -> int:
         lambda r: bool(r["bcc"]) and bool(r["to"] or r["cc"])))
 
     def body(example: dict) -> None:
-        ctx.capture.clear()  # type: ignore[union-attr]
+        ctx.capture.clear()
         mail = _sent_to(send_valid(ctx, example, observe_after=False).prepared)
         readers = {a.lower() for a in mail["to"] + mail["cc"]}
         for rcpts, message in _mail_for(ctx, mail["to"] + mail["cc"] + mail["bcc"]):

@@ -237,4 +237,5 @@ def life_cycle(ctx: RunContext) -> int:
                           ) from None
     except TargetError:
         raise
-    return machine.steps_run  # type: ignore[attr-defined,no-any-return]
+    steps: int = machine.steps_run  # type: ignore[attr-defined]
+    return steps
