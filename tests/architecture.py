@@ -16,11 +16,8 @@ from pathlib import Path
 LAYERS: tuple[tuple[str, ...], ...] = (
     ("conformance", "conformance.ns", "conformance.resources"),
     ("conformance.soap", "conformance.contract", "conformance.codec"),
-    # XSD-derived strategies (xsd.py, its _xsd_* modules) and XML text, under the domain
+    # XSD-derived strategies (the strategies.xsd package) and XML text, under the domain
     ("conformance.strategies.xsd", "conformance.strategies.xmltext",
-     *(f"conformance.strategies._xsd_{part}" for part in (
-         "base", "builtins", "content", "facets", "numeric", "patterns", "simple", "strings",
-         "temporal")),
      "conformance.contractcheck"),
     ("conformance.strategies", "conformance.reference"),
     ("conformance.suite",),  # the engine: registry, run context, client, observation
@@ -35,6 +32,12 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("conformance.orchestrate",),
     ("conformance.cli", "conformance.__main__"),
 )
+# Inside the XSD strategies package, bottom to top (a module imports only those before it;
+# annotation-only imports aside); its __init__ is the one entry point, on top of them all.
+XSD_PACKAGE = "conformance.strategies.xsd"
+XSD_ORDER: tuple[tuple[str, ...], ...] = (
+    ("base",), ("facets",), ("strings", "numeric", "temporal"), ("builtins",), ("patterns",),
+    ("simple",), ("content",))
 # Modules of the engine that the checks build on: they never import the checks (the
 # checks register themselves; the registry and the run context know nothing of them).
 BELOW_THE_CHECKS = ("conformance.suite.registry", "conformance.suite.context")
@@ -136,6 +139,32 @@ def upward(edges: dict[str, set[str]], faces: frozenset[str] = frozenset()
                 found.append(Violation(importer, imported, "the engine imports the checks"))
             elif layer(imported) > layer(importer):
                 found.append(Violation(importer, imported, "an import that runs up a layer"))
+    return found
+
+
+def xsd_rank(module: str) -> int | None:
+    """A module's place in XSD_ORDER (None: not one of the package's modules)."""
+    for index, names in enumerate(XSD_ORDER):
+        if module in {f"{XSD_PACKAGE}.{n}" for n in names}:
+            return index
+    return None
+
+
+def against_xsd_order(edges: dict[str, set[str]]) -> list[Violation]:
+    """Imports inside the XSD strategies package that run up its order (or that reach its
+    entry point from inside)."""
+    found = []
+    for importer, targets in sorted(edges.items()):
+        rank = xsd_rank(importer)
+        if rank is None:
+            continue
+        for imported in sorted(targets):
+            other = xsd_rank(imported)
+            if imported == XSD_PACKAGE or (other is not None and other >= rank
+                                           and imported != importer):
+                if other == rank and imported != XSD_PACKAGE:
+                    continue  # siblings of one step (strings, numeric, temporal) are apart
+                found.append(Violation(importer, imported, "against the XSD package's order"))
     return found
 
 

@@ -17,6 +17,23 @@ def test_every_import_points_down_its_layers() -> None:
     assert [str(v) for v in architecture.upward(edges, architecture.faces(PACKAGE))] == []
 
 
+def test_the_xsd_strategies_package_imports_one_way() -> None:
+    """strategies/xsd/: base, facets, the factories, builtins, patterns, simple, content,
+    then the entry point (issue 15.2); a module of it importing one above fails."""
+    edges = architecture.graph(PACKAGE)
+    assert {m for m in edges if architecture.xsd_rank(m) is not None} == {
+        f"{architecture.XSD_PACKAGE}.{n}" for step in architecture.XSD_ORDER for n in step}
+    assert architecture.against_xsd_order(edges) == []
+    wrong = {**edges, f"{architecture.XSD_PACKAGE}.base": {
+        f"{architecture.XSD_PACKAGE}.content"}}
+    assert [v.imported for v in architecture.against_xsd_order(wrong)] == [
+        f"{architecture.XSD_PACKAGE}.content"]
+    # the one public entry point: nothing outside the package imports its modules
+    outside = {m for m, targets in edges.items() if not m.startswith(architecture.XSD_PACKAGE)
+               for t in targets if t.startswith(architecture.XSD_PACKAGE + ".")}
+    assert outside == set(), outside
+
+
 def test_no_import_cycle() -> None:
     assert architecture.cycles(architecture.graph(PACKAGE)) == []
 

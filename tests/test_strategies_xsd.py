@@ -34,8 +34,8 @@ from conformance.strategies import (
     is_xml_char,
     xml_text,
 )
-from conformance.strategies._xsd_builtins import BUILTINS as _BUILTINS
-from conformance.strategies._xsd_builtins import UNSUPPORTED as _UNSUPPORTED
+from conformance.strategies.xsd.builtins import BUILTINS as _BUILTINS
+from conformance.strategies.xsd.builtins import UNSUPPORTED as _UNSUPPORTED
 
 FAST = settings(max_examples=25, deadline=None, database=None)
 CONTRACT = load_contract()

@@ -15,9 +15,9 @@ from hypothesis import strategies as st
 from hypothesis.strategies import SearchStrategy
 from xmlschema.validators import XsdPatternFacets, XsdSimpleType
 
-from conformance.strategies._xsd_base import TextFactory, UnsupportedSchema, xs
-from conformance.strategies._xsd_builtins import BUILTINS, UNSUPPORTED, needs_check
-from conformance.strategies._xsd_facets import (
+from conformance.strategies.xsd.base import TextFactory, UnsupportedSchema, xs
+from conformance.strategies.xsd.builtins import BUILTINS, UNSUPPORTED, needs_check
+from conformance.strategies.xsd.facets import (
     Facets,
     acceptable,
     builtin_of,
@@ -29,7 +29,7 @@ from conformance.strategies._xsd_facets import (
     union_of,
     user_patterns,
 )
-from conformance.strategies._xsd_patterns import pattern_strings
+from conformance.strategies.xsd.patterns import pattern_strings
 
 
 class SimpleBuilder:

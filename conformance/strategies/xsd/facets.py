@@ -23,8 +23,8 @@ from xmlschema.validators import (
     XsdUnion,
 )
 
-from conformance.strategies._xsd_base import xs
 from conformance.strategies.xmltext import WhiteSpace
+from conformance.strategies.xsd.base import xs
 
 
 @dataclass(frozen=True)

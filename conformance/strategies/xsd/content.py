@@ -24,9 +24,9 @@ from xmlschema.validators import (
     XsdSimpleType,
 )
 
-from conformance.strategies._xsd_base import TextFactory, UnsupportedSchema, xs
-from conformance.strategies._xsd_facets import has_list_member, lexical_or_value
-from conformance.strategies._xsd_simple import SimpleBuilder
+from conformance.strategies.xsd.base import TextFactory, UnsupportedSchema, xs
+from conformance.strategies.xsd.facets import has_list_member, lexical_or_value
+from conformance.strategies.xsd.simple import SimpleBuilder
 
 Pair = tuple[str, Any, bool]  # child key, value, whether the key holds a list
 

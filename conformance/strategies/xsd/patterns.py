@@ -18,9 +18,9 @@ from hypothesis import strategies as st
 from hypothesis.strategies import SearchStrategy
 from xmlschema.validators import XsdList, XsdPatternFacets, XsdSimpleType, XsdUnion
 
-from conformance.strategies._xsd_builtins import TEXTUAL
-from conformance.strategies._xsd_facets import builtin_of
 from conformance.strategies.xmltext import SURROGATES, xml_characters
+from conformance.strategies.xsd.builtins import TEXTUAL
+from conformance.strategies.xsd.facets import builtin_of
 
 Alphabet = Literal["xml", "stable", "ascii"]  # any XML character; _stable_characters; ASCII
 

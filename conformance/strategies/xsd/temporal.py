@@ -16,11 +16,11 @@ from typing import TYPE_CHECKING, Any
 from hypothesis import strategies as st
 from hypothesis.strategies import SearchStrategy
 
-from conformance.strategies._xsd_base import Factory, UnsupportedSchema
-from conformance.strategies._xsd_facets import Facets
+from conformance.strategies.xsd.base import Factory, UnsupportedSchema
+from conformance.strategies.xsd.facets import Facets
 
 if TYPE_CHECKING:
-    from conformance.strategies._xsd_simple import SimpleBuilder
+    from conformance.strategies.xsd.simple import SimpleBuilder
 
 _DATETIME_MIN, _DATETIME_MAX = datetime(2, 1, 1), datetime(9998, 12, 31)
 _DATETIMES = st.datetimes(min_value=_DATETIME_MIN, max_value=_DATETIME_MAX)

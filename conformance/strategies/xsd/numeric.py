@@ -17,11 +17,11 @@ from typing import TYPE_CHECKING, Literal
 from hypothesis import strategies as st
 from hypothesis.strategies import SearchStrategy
 
-from conformance.strategies._xsd_base import Factory, UnsupportedSchema
-from conformance.strategies._xsd_facets import Facets
+from conformance.strategies.xsd.base import Factory, UnsupportedSchema
+from conformance.strategies.xsd.facets import Facets
 
 if TYPE_CHECKING:
-    from conformance.strategies._xsd_simple import SimpleBuilder
+    from conformance.strategies.xsd.simple import SimpleBuilder
 
 
 def boolean(builder: SimpleBuilder, facets: Facets) -> SearchStrategy[bool]:

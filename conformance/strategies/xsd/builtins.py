@@ -8,9 +8,9 @@ say which types hold text beyond ASCII and which facets a factory leaves to filt
 
 from __future__ import annotations
 
-from conformance.strategies._xsd_base import Factory, xs
-from conformance.strategies._xsd_facets import Facets
-from conformance.strategies._xsd_numeric import (
+from conformance.strategies.xsd.base import Factory, xs
+from conformance.strategies.xsd.facets import Facets
+from conformance.strategies.xsd.numeric import (
     binary,
     boolean,
     decimal,
@@ -19,8 +19,8 @@ from conformance.strategies._xsd_numeric import (
     to_base64,
     to_hex,
 )
-from conformance.strategies._xsd_strings import NCNAME, NMTOKEN, any_uri, free_text, language
-from conformance.strategies._xsd_temporal import duration, temporal
+from conformance.strategies.xsd.strings import NCNAME, NMTOKEN, any_uri, free_text, language
+from conformance.strategies.xsd.temporal import duration, temporal
 
 _INTEGER_TYPES = (
     "integer long int short byte nonNegativeInteger positiveInteger nonPositiveInteger "

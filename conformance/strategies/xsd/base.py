@@ -16,8 +16,8 @@ from conformance import ns
 from conformance.strategies.xmltext import WhiteSpace
 
 if TYPE_CHECKING:
-    from conformance.strategies._xsd_facets import Facets
-    from conformance.strategies._xsd_simple import SimpleBuilder
+    from conformance.strategies.xsd.facets import Facets
+    from conformance.strategies.xsd.simple import SimpleBuilder
 
 
 class UnsupportedSchema(ValueError):

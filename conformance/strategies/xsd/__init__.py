@@ -9,7 +9,7 @@ into strategy arguments, and build valid values directly instead of filtering ra
   attributes and ``'$'`` for simple content beside attributes. Occurrences honour
   minOccurs/maxOccurs (Structures 3.9), with ``unbounded`` capped; sequences, choices and
   ``all`` groups are followed (3.8); an element with empty content is ``{}``.
-- Simple types go through one table, ``_xsd_builtins.BUILTINS``, keyed by the QName of
+- Simple types go through one table, ``builtins.BUILTINS``, keyed by the QName of
   the nearest built-in ancestor (Datatypes section 3), with the facets of the whole
   derivation chain (section 4.3) turned into arguments: lengths, bounds,
   totalDigits/fractionDigits, whiteSpace, explicitTimezone. An enumeration becomes
@@ -23,10 +23,11 @@ validate them with libxml2): names use characters all XML 1.0 editions agree on,
 classes such as ``\\d`` or ``\\p{L}`` draw from characters whose Unicode category is the
 same in old and new tables, and numeric or date patterns from ASCII.
 
-The pieces live in private modules beside this one: ``_xsd_content`` (elements, complex
-types, particles) over ``_xsd_simple`` (simple types), which draws on ``_xsd_facets``
-(reading facets), ``_xsd_patterns`` (pattern facets) and ``_xsd_builtins`` (the table, with
-the factories of ``_xsd_strings``, ``_xsd_numeric`` and ``_xsd_temporal``).
+This package's one public entry point is this module (``from_xsd``, ``TextFactory``,
+``UnsupportedSchema``). Its modules import one way, bottom to top (tests/architecture.py
+holds them to it): ``base`` (shared types), ``facets`` (reading facets), the factories of
+``strings``, ``numeric`` and ``temporal``, ``builtins`` (the table), ``patterns`` (pattern
+facets), ``simple`` (simple types), ``content`` (elements, complex types, particles).
 
 Known limits, stated rather than hidden:
 
@@ -56,9 +57,9 @@ from typing import Any
 from hypothesis.strategies import SearchStrategy
 from xmlschema.validators import XsdElement, XsdType
 
-from conformance.strategies._xsd_base import TextFactory, UnsupportedSchema
-from conformance.strategies._xsd_content import Builder
 from conformance.strategies.xmltext import xml_text
+from conformance.strategies.xsd.base import TextFactory, UnsupportedSchema
+from conformance.strategies.xsd.content import Builder
 
 
 def from_xsd(
