@@ -87,6 +87,7 @@ def worker_context(main: RunContext, number: int = 1) -> RunContext:
     ctx.inputs, ctx.example, ctx.examples_run, ctx.contract_check = [], None, 0, None
     ctx._pool, ctx._pool_uses, ctx._logged_out = {}, {}, None
     ctx._status_seen, ctx._status_set, ctx._verb_state = {}, {}, {}
+    ctx._ids_seen = {}  # read with this worker's recorder, of this worker's tickets
     ctx.notes = Notifications(ctx)  # its own barriers, read through the hub as this worker
     if main.unknown is not None:  # the verified ids are shared, the probes are the worker's
         ctx.unknown = copy.copy(main.unknown)
