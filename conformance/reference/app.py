@@ -88,34 +88,32 @@ class ReferenceApp:
             return _plain(start_response, "405 Method Not Allowed", "use POST or GET ?wsdl")
         started = time.perf_counter()
         if "busy-503" in self.variation and "addMessage" in environ.get("HTTP_SOAPACTION", ""):
-            return self.busy(environ, start_response)
-        status, body, label = self.post(environ)
+            answer = self.one_at_a_time(environ)
+            if answer is None:
+                return _plain(start_response, "503 Service Unavailable", "busy; retry later",
+                              [("Retry-After", "1")])
+        else:
+            answer = self.post(environ)
+        status, body, label = answer
         log.info("%s %s %.1f ms", label, status.split()[0], (time.perf_counter() - started) * 1e3)
         headers, chunks = self.variation.http(environ, body)  # HTTP-level variants
         start_response(status, headers)
         return chunks
 
-    def busy(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
-        """Variant busy-503: an addMessage call that arrives while another is in progress
-        is answered 503 Service Unavailable (Retry-After: 1); each takes 5 ms or more."""
+    def one_at_a_time(self, environ: dict[str, Any]) -> tuple[str, bytes, str] | None:
+        """Variant busy-503: the answer of an addMessage call, or None (503) when another
+        is in progress; each takes 5 ms or more."""
         with self._busy_lock:
-            refuse = self._in_flight > 0
-            if refuse:
+            if self._in_flight > 0:
                 self.busy_refusals += 1
-            else:
-                self._in_flight += 1
-        if refuse:
-            return _plain(start_response, "503 Service Unavailable", "busy; retry later",
-                          [("Retry-After", "1")])
+                return None
+            self._in_flight += 1
         try:
             time.sleep(BUSY_CALL_SECONDS)
-            status, body, _label = self.post(environ)
+            return self.post(environ)
         finally:
             with self._busy_lock:
                 self._in_flight -= 1
-        headers, chunks = self.variation.http(environ, body)
-        start_response(status, headers)
-        return chunks
 
     # GET: the contract -------------------------------------------------------------------
     def get(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:

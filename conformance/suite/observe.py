@@ -105,9 +105,14 @@ def mail_to(ctx: RunContext, addresses: list[str]) -> list[tuple[list[str], byte
     """The mail addressed to any of ``addresses``, once each of them has received some (or
     the settle deadline has passed); mail to anyone else on the same SMTP path is not this
     example's and is left out."""
-    capture = ctx.capture
+    received = ctx.capture.wait_for(addresses, timeout=ctx.config.settle_seconds)
+    return _addressed_to(received, addresses)
+
+
+def _addressed_to(received: list[tuple[list[str], bytes]], addresses: list[str]
+                  ) -> list[tuple[list[str], bytes]]:
+    """The received mail with any of ``addresses`` among its envelope recipients."""
     wanted = {a.lower() for a in addresses}
-    received = capture.wait_for(addresses, timeout=ctx.config.settle_seconds)
     return [(rcpts, content) for rcpts, content in received
             if wanted & {r.lower() for r in rcpts}]
 
@@ -117,9 +122,7 @@ def mail_arrived(ctx: RunContext, addresses: list[str]) -> list[tuple[list[str],
     after a notification barrier, it catches a target that mails at once)."""
     if ctx.capture is None or not addresses:
         return []
-    wanted = {a.lower() for a in addresses}
-    return [(rcpts, content) for rcpts, content in ctx.capture.wait_for([], timeout=0)
-            if wanted & {r.lower() for r in rcpts}]
+    return _addressed_to(ctx.capture.wait_for([], timeout=0), addresses)
 
 
 def tag_recipients(mail: dict[str, list[str]], number: int) -> dict[str, list[str]]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any, cast
+from typing import Any, TypeVar, cast
 
 from xmlschema import XMLSchemaValidationError
 from xmlschema.validators import (
@@ -126,27 +126,21 @@ def has_list_member(xsd_type: Any) -> bool:
     content = xsd_type if xsd_type.is_simple() else xsd_type.content
     if not isinstance(content, XsdSimpleType) or content.is_list() or not content.is_union():
         return False
-    union = union_of(content)
+    union = derived_from(content, XsdUnion)
     return any(member.is_list() or has_list_member(member) for member in union.member_types)
 
 
-def union_of(simple_type: XsdSimpleType) -> XsdUnion:
-    """A union type itself, or the union type a restriction of one derives from."""
-    if isinstance(simple_type, XsdUnion):
-        return simple_type
-    assert isinstance(simple_type, XsdAtomic)  # a restriction (neither list nor union)
-    primitive = simple_type.primitive_type  # the union it restricts (xmlschema's term)
-    assert isinstance(primitive, XsdUnion)
-    return primitive
+Derived = TypeVar("Derived", XsdList, XsdUnion)
 
 
-def list_of(simple_type: XsdSimpleType) -> XsdList:
-    """A list type itself, or the list type a restriction of one derives from."""
-    if isinstance(simple_type, XsdList):
+def derived_from(simple_type: XsdSimpleType, kind: type[Derived]) -> Derived:
+    """A list or union type itself (``kind``: XsdList or XsdUnion), or the one a
+    restriction of it derives from (xmlschema's ``primitive_type``)."""
+    if isinstance(simple_type, kind):
         return simple_type
     assert isinstance(simple_type, XsdAtomic)  # a restriction (neither list nor union)
-    primitive = simple_type.primitive_type  # the list it restricts (xmlschema's term)
-    assert isinstance(primitive, XsdList)
+    primitive = simple_type.primitive_type
+    assert isinstance(primitive, kind)
     return primitive
 
 

@@ -13,7 +13,7 @@ from typing import Any
 
 from hypothesis import strategies as st
 from hypothesis.strategies import SearchStrategy
-from xmlschema.validators import XsdPatternFacets, XsdSimpleType
+from xmlschema.validators import XsdList, XsdPatternFacets, XsdSimpleType, XsdUnion
 
 from conformance.strategies.xsd.base import TextFactory, UnsupportedSchema, xs
 from conformance.strategies.xsd.builtins import BUILTINS, UNSUPPORTED, needs_check
@@ -21,12 +21,11 @@ from conformance.strategies.xsd.facets import (
     Facets,
     acceptable,
     builtin_of,
+    derived_from,
     fits_item,
     has_assertions,
     lexical_or_value,
-    list_of,
     round_trips,
-    union_of,
     user_patterns,
 )
 from conformance.strategies.xsd.patterns import pattern_strings
@@ -92,7 +91,7 @@ class SimpleBuilder:
         return st.sampled_from(allowed)
 
     def _list(self, simple_type: XsdSimpleType, facets: Facets) -> SearchStrategy[list[Any]]:
-        list_type = list_of(simple_type)
+        list_type = derived_from(simple_type, XsdList)
         high = facets.max_length
         if high is None:
             high = facets.min_length + self.max_unbounded
@@ -106,7 +105,7 @@ class SimpleBuilder:
         return strategy
 
     def _union(self, simple_type: XsdSimpleType, item: bool) -> SearchStrategy[Any]:
-        union = union_of(simple_type)
+        union = derived_from(simple_type, XsdUnion)
         members, reasons = [], []
         for member in union.member_types:
             try:

@@ -183,12 +183,8 @@ def mail_headers(ctx: RunContext) -> int:
         lambda r: bool(r["to"] or r["cc"])))
 
     def body(example: dict) -> None:
-        ctx.capture.clear()
-        mail = _sent_to(send_valid(ctx, example, observe_after=False).prepared)
-        readers = {a.lower() for a in mail["to"] + mail["cc"]}
-        for rcpts, message in _mail_for(ctx, mail["to"] + mail["cc"]):
-            if not readers & {r.lower() for r in rcpts}:
-                continue  # a copy for Bcc recipients alone
+        mail, read = _mail_read(ctx, example, wait_for_bcc=False)
+        for _readers, rcpts, message in read:
             for role in ("to", "cc"):
                 named = _addresses(message, role)
                 if named != {a.lower() for a in mail[role]}:
@@ -197,6 +193,24 @@ def mail_headers(ctx: RunContext) -> int:
                          f"{mail[role]}")
 
     return ctx.run_examples("AM23-MAIL-HEADERS", strategy, body, fixed=MAILED)
+
+
+def _mail_read(ctx: RunContext, example: dict, wait_for_bcc: bool
+               ) -> tuple[dict[str, list[str]], list[tuple[list[str], list[str],
+                                                       EmailMessage]]]:
+    """Send a valid example: the recipients it named, and each mail its To and Cc
+    recipients got as (which of them, its envelope recipients, the mail); a copy for Bcc
+    recipients alone is left out (RFC 5322 3.6.3, second way)."""
+    ctx.capture.clear()
+    mail = _sent_to(send_valid(ctx, example, observe_after=False).prepared)
+    readers = {a.lower() for a in mail["to"] + mail["cc"]}
+    waited = mail["to"] + mail["cc"] + (mail["bcc"] if wait_for_bcc else [])
+    read = []
+    for rcpts, message in _mail_for(ctx, waited):
+        visible_to = sorted(readers & {r.lower() for r in rcpts})
+        if visible_to:
+            read.append((visible_to, rcpts, message))
+    return mail, read
 
 
 def _addresses(message: EmailMessage, header: str) -> set[str]:
@@ -216,13 +230,8 @@ def bcc_hidden(ctx: RunContext) -> int:
         lambda r: bool(r["bcc"]) and bool(r["to"] or r["cc"])))
 
     def body(example: dict) -> None:
-        ctx.capture.clear()
-        mail = _sent_to(send_valid(ctx, example, observe_after=False).prepared)
-        readers = {a.lower() for a in mail["to"] + mail["cc"]}
-        for rcpts, message in _mail_for(ctx, mail["to"] + mail["cc"] + mail["bcc"]):
-            visible_to = sorted(readers & {r.lower() for r in rcpts})
-            if not visible_to:
-                continue  # a copy for Bcc recipients only (RFC 5322 3.6.3, second way)
+        mail, read = _mail_read(ctx, example, wait_for_bcc=True)
+        for visible_to, _rcpts, message in read:
             headers = " ".join(str(v) for _k, v in message.items()).lower()
             shown = [a for a in mail["bcc"] if a.lower() in headers]
             if shown:

@@ -108,7 +108,7 @@ def _send(ctx: RunContext, prepared: Prepared) -> Reply | None:
     try:
         return ctx.send(prepared)
     except TargetError:
-        exchange = ctx.recorder.current[-1] if ctx.recorder.current else None
+        exchange = ctx.client.last_exchange
         if exchange is not None and exchange.status == PAYLOAD_TOO_LARGE:
             return None
         raise
