@@ -27,6 +27,7 @@ from conformance.suite.coverage import Coverage
 from conformance.suite.discovery import discover
 from conformance.suite.example_class import ClassGuard, same_class
 from conformance.suite.isolation import conflict_reason, own_notifications
+from conformance.suite.looks import Looks
 from conformance.suite.observe import Notifications, tag_recipients
 from conformance.suite.registry import CheckFailed, CheckSkipped
 from conformance.suite.sessions import SessionLog, save_subscription, saved_subscription
@@ -84,6 +85,11 @@ def text(value: Any) -> str:
     return "" if value is None else str(value)
 
 
+def wrap(inner: dict[str, Any], example: Any) -> Any:
+    """``inner`` in the place of a tuple example's first item (or as the example)."""
+    return (inner, *example[1:]) if isinstance(example, tuple | list) else inner
+
+
 def items(value: Any) -> list[Any]:
     return list((value or {}).get("item") or [])
 
@@ -101,6 +107,7 @@ class RunContext:
         self.addressed_tickets: set[str] = set()  # unknown ids the examples used (isolation)
         self.session_keys: list[str] = []
         self.notes = Notifications(self)  # notifications, observed until they settle
+        self.looks = Looks(config)  # how long each observation looks (short in shrinking)
         self._tag = 0  # numbers each example's mail recipients (attribution of mail)
         self.example: dict[str, Any] | None = None
         self.examples_run = 0  # across checks; a failed check's count is the difference
@@ -524,12 +531,23 @@ class RunContext:
         inner = example[0] if isinstance(example, tuple | list) else example
         if not isinstance(inner, dict):
             return example, message
+        try:
+            current = self._simplified(inner, example, fails, budget)
+        finally:
+            self.looks.begin_example(shrinking=False)
+        if not fails(wrap(current, example)):  # judged on full looks (looks.py): the
+            fails(example)  # report shows an example that fails as reported
+            return example, message
+        return wrap(current, example), message
 
-        def wrap(d: dict[str, Any]) -> Any:
-            return (d, *example[1:]) if isinstance(example, tuple | list) else d
+    def _simplified(self, inner: dict[str, Any], example: Any,
+                    fails: Callable[[Any], bool], budget: ShrinkBudget) -> dict[str, Any]:
+        """``inner`` simplified field by field, each simplification kept that still fails
+        (on short looks: looks.py), until the budget is spent."""
 
         def smaller(candidate: dict[str, Any]) -> bool:  # in the class, and still failing
-            return same_class(candidate, inner) and fails(wrap(candidate))
+            self.looks.begin_example(shrinking=True)
+            return same_class(candidate, inner) and fails(wrap(candidate, example))
 
         current = dict(inner)
         for key, simplest in SIMPLEST.items():
@@ -541,10 +559,7 @@ class RunContext:
         while len(current.get("body", "")) > 1 and not budget.spent() and smaller(
                 {**current, "body": current["body"][: len(current["body"]) // 2]}):
             current["body"] = current["body"][: len(current["body"]) // 2]
-        if not fails(wrap(current)):  # the report shows an example that fails as reported
-            fails(example)
-            return example, message
-        return wrap(current), message
+        return current
 
     def _generated(self, check_id: str, strategy: st.SearchStrategy[Any],
                    body: Callable[[Any], None], max_examples: int | None) -> int:
@@ -570,6 +585,7 @@ class RunContext:
             self.example = example
             self.recorder.begin()
             self.note_input(example)
+            self.looks.begin_example(shrinking=budget.first is not None)
             try:
                 body(example)
             except TargetError as exc:
@@ -577,7 +593,8 @@ class RunContext:
             except CheckFailed as exc:
                 if guard.admits(example):
                     budget.remember(example, exc, (list(self.recorder.current),
-                                                   list(self.recorder.mail)))
+                                                   list(self.recorder.mail)),
+                                    doubtful=self.looks.cut_short)
                     raise
                 budget.failed(example)
                 # shrinking crossed into another class of example: not a smaller finding
@@ -593,14 +610,22 @@ class RunContext:
             phases=(Phase.explicit, Phase.reuse, Phase.generate, Phase.shrink),
         )(seed(self.seed_for(check_id))(given(strategy)(test)))
         try:
-            runner()
+            try:
+                runner()
+            finally:
+                self.looks.begin_example(shrinking=False)
         except ShrinkingDone:
             best = budget.best()
             if best is None:  # only failures of another class: no finding (as Hypothesis
                 return count  # would have ended with every candidate passing)
             self.example, failure, (exchanges, mail) = best
             self.recorder.current, self.recorder.mail = list(exchanges), list(mail)
-            raise failure from None
+            raise self._judged_fully(body, budget, failure) from None
+        except CheckFailed as exc:
+            judged = self._judged_fully(body, budget, exc)
+            if judged is exc:
+                raise
+            raise judged from None
         except FlakyFailure as exc:
             first = exc.exceptions[0] if exc.exceptions else exc
             raise CheckFailed(f"{first} (the failure did not reproduce on a re-run: "
@@ -608,6 +633,22 @@ class RunContext:
         if aborted:
             raise aborted[0]
         return count
+
+    def _judged_fully(self, body: Callable[[Any], None], budget: ShrinkBudget,
+                      failure: Exception) -> Exception:
+        """The failure to report for the shrunk example (``self.example``, whose
+        exchanges the recorder holds): its own when it was judged on full looks or fails
+        again on them, else the first failure found (on full looks; looks.py)."""
+        if not budget.doubtful(self.example):
+            return failure
+        try:
+            self._run_one(body, self.example)
+        except CheckFailed as exc:
+            return exc
+        assert budget.first is not None  # short looks begin after a sure failure
+        self.example, first, (exchanges, mail) = budget.first
+        self.recorder.current, self.recorder.mail = list(exchanges), list(mail)
+        return first
 
     def note_input(self, example: Any) -> None:
         """Keep addMessage-family examples (also inside tuples) for the input-mix report."""

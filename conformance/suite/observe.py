@@ -1,6 +1,7 @@
 """Observing what a call causes after its answer: the owner's notifications and the mail a
 target sends. A correct target may make them visible later (a queue, a worker): the suite
-waits until a settle deadline (``--settle-time``), never a fixed sleep per example.
+waits until a settle deadline (``--settle-time``), never a fixed sleep per example; while a
+found failure is shrunk, the look is shorter and a report never rests on it (looks.py).
 
 Notifications are polled with back-off. "No notification" cannot be proven by a short look,
 so it is confirmed by a **barrier**: right after the call under test the suite creates a
@@ -25,6 +26,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from conformance.strategies.domain import CAPTURE_DOMAIN
+from conformance.suite.looks import MAIL, NOTIFICATIONS
 
 if TYPE_CHECKING:
     from conformance.suite.context import RunContext
@@ -73,7 +75,10 @@ class Notifications:
         and ``until`` (what the caller knows is due) holds of them, or the settle deadline
         has passed; the barrier's own notification is left out."""
         barrier = self._barrier()
-        deadline = time.monotonic() + self.ctx.config.settle_seconds
+        looks = self.ctx.looks
+        look = looks.seconds(NOTIFICATIONS)
+        started = time.monotonic()
+        deadline = started + look
         notes: list[dict[str, Any]] = []
         delay = FIRST_POLL
         barrier_seen = False
@@ -82,10 +87,12 @@ class Notifications:
             notes.extend(got)
             barrier_seen = barrier_seen or any(self._is_barrier(n, barrier) for n in got)
             if barrier_seen and (until is None or until(notes)):
+                looks.ended(NOTIFICATIONS, look, time.monotonic() - started, True)
                 break
             remaining = deadline - time.monotonic()
             if remaining <= 0:
-                self.barriers_missed += 1
+                looks.ended(NOTIFICATIONS, look, look, False)
+                self.barriers_missed += looks.full(look)  # a short look proves nothing
                 break
             self._pause.wait(min(delay, remaining))
             delay = min(delay * 2, MAX_POLL)
@@ -105,7 +112,14 @@ def mail_to(ctx: RunContext, addresses: list[str]) -> list[tuple[list[str], byte
     """The mail addressed to any of ``addresses``, once each of them has received some (or
     the settle deadline has passed); mail to anyone else on the same SMTP path is not this
     example's and is left out."""
-    received = ctx.capture.wait_for(addresses, timeout=ctx.config.settle_seconds)
+    look = ctx.looks.seconds(MAIL)
+    started = time.monotonic()
+    received = ctx.capture.wait_for(addresses, timeout=look)
+    reached = {r.lower() for rcpts, _content in received for r in rcpts}
+    fulfilled = {a.lower() for a in addresses} <= reached
+    ctx.looks.ended(MAIL, look, time.monotonic() - started, fulfilled)
+    if not fulfilled and reached and ctx.capture.last_arrival is not None:
+        ctx.looks.came(MAIL, max(0.0, ctx.capture.last_arrival - started))  # some of it
     return _addressed_to(received, addresses)
 
 

@@ -38,12 +38,27 @@ class ShrinkBudget:
         self.smallest: int | None = None
         self._recorded: dict[str, tuple[Exception, Any]] = {}
         self._examples: dict[str, Any] = {}
+        self._doubtful: set[str] = set()
+        self.first: tuple[Any, Exception, Any] | None = None  # the first sure failure
 
-    def remember(self, example: Any, failure: Exception, evidence: Any) -> None:
-        """Keep how ``example`` failed (the exception and its recorded evidence)."""
+    def remember(self, example: Any, failure: Exception, evidence: Any,
+                 doubtful: bool = False) -> None:
+        """Keep how ``example`` failed (the exception and its recorded evidence);
+        ``doubtful`` when it failed on a short look (looks.py)."""
         self.failed(example)
-        self._recorded[example_key(example)] = (failure, evidence)
-        self._examples[example_key(example)] = example
+        key = example_key(example)
+        self._recorded[key] = (failure, evidence)
+        self._examples[key] = example
+        if doubtful:
+            self._doubtful.add(key)
+        else:
+            self._doubtful.discard(key)
+            if self.first is None:
+                self.first = (example, failure, evidence)
+
+    def doubtful(self, example: Any) -> bool:
+        """True when ``example`` last failed on a short look: to be judged again."""
+        return example_key(example) in self._doubtful
 
     def best(self) -> tuple[Any, Exception, Any] | None:
         """The smallest remembered failure: (example, exception, evidence)."""

@@ -27,6 +27,7 @@ class SmtpCapture:
     def __init__(self, host: str = "127.0.0.1", port: int = 0, wait: float = 5.0) -> None:
         self.wait = wait
         self._mail: list[tuple[list[str], bytes]] = []
+        self.last_arrival: float | None = None  # time.monotonic() of the latest, if any
         self._cond = threading.Condition()
         # aiosmtpd picks 8025 by default: without a port, find a free one instead
         self.controller = Controller(_Handler(self), hostname=host,
@@ -46,11 +47,13 @@ class SmtpCapture:
     def received(self, rcpts: list[str], content: bytes) -> None:
         with self._cond:
             self._mail.append((rcpts, content))
+            self.last_arrival = time.monotonic()
             self._cond.notify_all()
 
     def clear(self) -> None:
         with self._cond:
             self._mail.clear()
+            self.last_arrival = None
 
     def wait_for(self, addresses: list[str], timeout: float | None = None
                  ) -> list[tuple[list[str], bytes]]:

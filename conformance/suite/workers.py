@@ -89,6 +89,7 @@ def worker_context(main: RunContext, number: int = 1) -> RunContext:
     ctx._status_seen, ctx._status_set, ctx._verb_state = {}, {}, {}
     ctx._ids_seen = {}  # read with this worker's recorder, of this worker's tickets
     ctx.notes = Notifications(ctx)  # its own barriers, read through the hub as this worker
+    ctx.looks = main.looks.forked()  # the lags seen so far; shrinking is the worker's own
     if main.unknown is not None:  # the verified ids are shared, the probes are the worker's
         ctx.unknown = copy.copy(main.unknown)
         ctx.unknown._call = ctx.client.call
