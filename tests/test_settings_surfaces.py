@@ -22,7 +22,7 @@ LOCAL = {RUN: settings.NOT_SETTINGS - {"handler", "command", "run_parser"},
          # compare: its targets, and options with another meaning or default there
          COMPARE: {"help", "target", "targets_file", "no_reference", "timeout", "workers",
                    "report_dir", "link_base", "config", *(f"t_{key}" for key in FLAGS)},
-         PYTEST: {"results_json"}}
+         PYTEST: {"results_json", "conformance_config"}}
 
 
 def subparser(name: str) -> argparse.ArgumentParser:
@@ -79,12 +79,16 @@ def test_the_pytest_options_are_the_table_rows(pytestconfig: pytest.Config) -> N
     for option in settings.rows(PYTEST):
         flags, kwargs = declared.pop((option.pytest_flag or option.key).lstrip("-")
                                      .replace("-", "_"))
-        assert (flags, kwargs) == settings.declare(option, PYTEST)
-        assert kwargs["default"] == option.default_on(PYTEST)
+        # declared as the table says, but unset unless given: the environment and the
+        # configuration file come in between (plugin.option, suite/config_file.py)
+        assert (flags, {**kwargs, "default": option.default_on(PYTEST)}) == (
+            settings.declare(option, PYTEST))
+        assert kwargs["default"] is None
         assert kwargs["help"].startswith(option.pytest_help or option.help)
         # the plugin is installed (pytest11 entry point): this session has the options
         dest = flags[0].lstrip("-").replace("-", "_")
-        assert pytestconfig.getoption(dest) == option.default_on(PYTEST), option.key
+        assert pytestconfig.getoption(dest) is None, option.key
+        assert plugin.option(pytestconfig, dest) == option.default_on(PYTEST), option.key
     assert set(declared) == LOCAL[PYTEST]
     # the plugin's defaults differ from the table's only where a row says so
     assert [o.key for o in settings.rows(PYTEST) if o.default_on(PYTEST) != o.default] == [

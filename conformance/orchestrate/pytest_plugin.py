@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from conformance.orchestrate.outputs import finish_session
-from conformance.suite.plugin import STATE_KEY
+from conformance.suite.plugin import STATE_KEY, option
 
 
 @pytest.hookimpl(trylast=True)
@@ -19,4 +19,7 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     path = session.config.getoption("results_json", None)
     if state is None or state.config is None or not path:
         return
-    finish_session(state, Path(path), session.config.getoption("differential", None))
+    run_by_cli = session.config.pluginmanager.get_plugin("conformance-run") is not None
+    differential = (session.config.getoption("differential", None) if run_by_cli
+                    else option(session.config, "differential"))  # env, file too
+    finish_session(state, Path(path), differential)

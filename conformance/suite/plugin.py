@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 from conformance.contract import CANONICAL_WSDL, ContractError, load_contract
-from conformance.suite import baseline, results, settings
+from conformance.suite import baseline, config_file, results, settings
 from conformance.suite.catalogue import select
 from conformance.suite.ci import configure, parse_shard, shard_checks
 from conformance.suite.client import (
@@ -61,8 +61,43 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group = parser.getgroup("conformance", "addMessage conformance suite (target options)")
     for option in settings.rows(settings.PYTEST):
         flags, kwargs = settings.declare(option, settings.PYTEST)
+        kwargs["default"] = None  # not given: the environment, the file, then the default
         group.addoption(*flags, **kwargs)
     group.addoption("--results-json", metavar="PATH", help="write results.json there")
+    group.addoption("--conformance-config", metavar="PATH",
+                    help="the configuration file (default: conformance.toml, else "
+                         "[tool.conformance] of pyproject.toml, in the current directory)")
+
+
+SETTINGS_KEY = pytest.StashKey[dict[str, Any]]()
+
+
+def dest_on_pytest(row: settings.Option) -> str:
+    """Where pytest keeps ``row``'s value (its flag there may differ: --request-timeout)."""
+    return row.flags(settings.PYTEST)[0].lstrip("-").replace("-", "_")
+
+
+def option(opts: pytest.Config, dest: str) -> Any:
+    """A setting of the plugin: its option when given, else ``CONFORMANCE_<KEY>``, else
+    the configuration file, else its default (suite/config_file.py). Settled once, when
+    first asked for: only a session that runs the suite reads a file."""
+    if SETTINGS_KEY not in opts.stash:
+        # the whole table: a file for `conformance run` is valid here too (its keys the
+        # plugin has no option for, report-dir say, are left to `conformance run`)
+        rows = {dest_on_pytest(o) if settings.PYTEST in o.on else dest: o
+                for dest, o in settings.table().items()}
+        given = {dest_on_pytest(o): opts.getoption(dest_on_pytest(o))
+                 for o in settings.rows(settings.PYTEST)}
+        try:
+            merged = config_file.settle(
+                given, rows,
+                {dest: o.default_on(settings.PYTEST) for dest, o in rows.items()},
+                opts.getoption("conformance_config"), opts.invocation_params.dir)
+        except config_file.ConfigFileError as exc:
+            raise pytest.UsageError(str(exc)) from None
+        opts.stash[SETTINGS_KEY] = {d: v for d, v in merged.values.items() if d in given}
+    values = opts.stash[SETTINGS_KEY]
+    return values[dest] if dest in values else opts.getoption(dest)
 
 
 @dataclass
@@ -109,26 +144,45 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
             metafunc.module.__name__.rpartition(".")[2] != "test_conformance"):
         return
     state = metafunc.config.stash[STATE_KEY]
-    wanted = state.config.checks if state.config else metafunc.config.getoption("check")
+    try:
+        checks = planned_checks(metafunc.config, state)
+    except pytest.UsageError as exc:  # a collection error here: said once collection ends
+        metafunc.config.stash[USAGE_KEY] = str(exc)
+        checks = []
+    state.planned = [c.id for c in checks]  # --workers runs these on its threads
+    metafunc.parametrize("check_id", state.planned, ids=state.planned)
+
+
+USAGE_KEY = pytest.StashKey[str]()
+
+
+def planned_checks(opts: pytest.Config, state: SuiteState) -> list[Any]:
+    """The session's checks, in order (the selection, this runner's shard of it)."""
+    wanted = state.config.checks if state.config else option(opts, "check")
     try:
         checks = select(list(wanted))
-        if state.config is None and metafunc.config.getoption("shard"):
-            checks = select(shard_checks(list(wanted),
-                                         parse_shard(metafunc.config.getoption("shard"))))
+        if state.config is None and option(opts, "shard"):
+            checks = select(shard_checks(list(wanted), parse_shard(option(opts, "shard"))))
     except KeyError as exc:
         raise pytest.UsageError(str(exc.args[0])) from None
     except ValueError as exc:
         raise pytest.UsageError(str(exc)) from None
     if state.setup_failure is not None and SETUP_CHECK not in [c.id for c in checks]:
         checks = [*select([SETUP_CHECK]), *checks]  # the breach found at setup is reported
-    state.planned = [c.id for c in checks]  # --workers runs these on its threads
-    metafunc.parametrize("check_id", state.planned, ids=state.planned)
+    return checks
+
+
+def pytest_collection_modifyitems(config: pytest.Config) -> None:
+    """A bad setting found while collecting: one line and pytest's usage error (exit 4),
+    as for a bad option."""
+    if USAGE_KEY in config.stash:
+        raise pytest.UsageError(config.stash[USAGE_KEY])
 
 
 def config_from_options(opts: pytest.Config) -> SuiteConfig:
     """A SuiteConfig from pytest options and environment variables."""
     def get(name: str) -> Any:
-        return opts.getoption(name)
+        return option(opts, name)
 
     endpoint = get("endpoint")
     if not endpoint:
@@ -174,13 +228,13 @@ def positive_limit(value: int | None) -> int | None:
 
 def ci_from_options(opts: pytest.Config, config: SuiteConfig) -> None:
     """Example database, shard and baseline from the options (see ``suite/ci.py``)."""
-    results_json = opts.getoption("results_json")
-    example_db = opts.getoption("example_db") or ("default" if results_json else "none")
+    results_json = option(opts, "results_json")
+    example_db = option(opts, "example_db") or ("default" if results_json else "none")
     try:
         configure(config, report_dir=Path(results_json).parent if results_json else Path(),
                   example_db=example_db,
-                  readonly=opts.getoption("example_db_readonly"),
-                  shard=opts.getoption("shard"), baseline=opts.getoption("baseline"))
+                  readonly=option(opts, "example_db_readonly"),
+                  shard=option(opts, "shard"), baseline=option(opts, "baseline"))
     except ValueError as exc:
         raise pytest.UsageError(str(exc)) from None
 
@@ -188,18 +242,18 @@ def ci_from_options(opts: pytest.Config, config: SuiteConfig) -> None:
 def client_config(opts: pytest.Config, endpoint: str) -> ClientConfig:
     try:
         config = transport_config(
-            endpoint, timeout=opts.getoption("request_timeout"),
-            retries=opts.getoption("retries"), rate_limit=opts.getoption("rate_limit"),
-            rate_limit_max_wait=opts.getoption("rate_limit_max_wait"),
-            headers=opts.getoption("header"), basic_auth=opts.getoption("basic_auth"),
-            client_cert=opts.getoption("client_cert"),
-            client_key=opts.getoption("client_key"), ca_bundle=opts.getoption("ca_bundle"),
-            follow_redirects=opts.getoption("follow_redirects"),
-            max_response_bytes=opts.getoption("max_response_bytes"))
+            endpoint, timeout=option(opts, "request_timeout"),
+            retries=option(opts, "retries"), rate_limit=option(opts, "rate_limit"),
+            rate_limit_max_wait=option(opts, "rate_limit_max_wait"),
+            headers=option(opts, "header"), basic_auth=option(opts, "basic_auth"),
+            client_cert=option(opts, "client_cert"),
+            client_key=option(opts, "client_key"), ca_bundle=option(opts, "ca_bundle"),
+            follow_redirects=option(opts, "follow_redirects"),
+            max_response_bytes=option(opts, "max_response_bytes"))
     except ValueError as exc:
         raise pytest.UsageError(str(exc)) from None
-    config.max_failures = max(0, opts.getoption("max_transport_failures"))
-    config.max_time = max(0.0, opts.getoption("max_time"))
+    config.max_failures = max(0, option(opts, "max_transport_failures"))
+    config.max_time = max(0.0, option(opts, "max_time"))
     return config
 
 
@@ -209,7 +263,7 @@ def conformance_state(request: pytest.FixtureRequest) -> Iterator[SuiteState]:
     if state.config is None:
         state.config = config_from_options(request.config)
         ci_from_options(request.config, state.config)
-        capture_at = request.config.getoption("smtp_capture")
+        capture_at = option(request.config, "smtp_capture")
         if capture_at:
             from conformance.suite.smtp_capture import SmtpCapture
 
