@@ -186,8 +186,9 @@ def config_from_options(opts: pytest.Config) -> SuiteConfig:
 
     endpoint = get("endpoint")
     if not endpoint:
-        raise pytest.UsageError("--endpoint is required (or use `conformance run`, which "
-                                "starts the embedded reference target)")
+        raise pytest.UsageError("--endpoint is required (or endpoint in conformance.toml; "
+                                "or use `conformance run`, which starts the embedded "
+                                "reference target)")
     required = {
         "--user": from_env(get("user"), ENV_USER),
         "--password": from_env(get("password"), ENV_PASSWORD),
