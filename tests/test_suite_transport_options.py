@@ -221,6 +221,38 @@ def test_served_wsdl_is_read_with_the_transport_options(api_key_gate: Gate) -> N
     assert outcomes["AM-WSDL"].status == PASSED, outcomes["AM-WSDL"].reason
 
 
+STICKY = ("lb-node", "node-7")
+
+
+def test_cookie_set_by_a_sticky_balancer_is_sent_back(
+        make_target: Callable[..., ReferenceTarget]) -> None:
+    """A balancer pinning the session by cookie: its first answer sets it, and every
+    request after that must carry it (the client reuses prepared requests only while the
+    session holds no cookie, so this proves the jar is sent as it is at each call)."""
+    target = make_target()
+    seen: list[bool] = []
+
+    def sticky(environ: dict[str, Any], start_response: Callable[..., Any]
+               ) -> Iterable[bytes]:
+        def with_cookie(status: str, headers: list[tuple[str, str]], *rest: Any) -> Any:
+            return start_response(status, [*headers, ("Set-Cookie", "=".join(STICKY))],
+                                  *rest)
+        return target.app(environ, with_cookie)
+
+    def pinned(environ: dict[str, Any]) -> bool:
+        seen.append("=".join(STICKY) in environ.get("HTTP_COOKIE", ""))
+        return len(seen) == 1 or seen[-1]
+
+    sticky_gate = Gate(sticky, pinned, "409 Conflict", urlsplit(target.endpoint).path)
+    try:
+        _, outcomes = run_checks(ClientConfig(sticky_gate.endpoint))
+    finally:
+        sticky_gate.close()
+    assert_all_passed(outcomes)
+    assert sticky_gate.refused == 0 and sticky_gate.passed > 10
+    assert seen[0] is False and all(seen[1:])
+
+
 def test_cli_header_option(api_key_gate: Gate, tmp_path: Path) -> None:
     done, report_dir = cli_run(api_key_gate.endpoint, tmp_path,
                                "--header", f"{API_KEY[0]}: {API_KEY[1]}")
@@ -484,13 +516,13 @@ def make_client(contract: Contract) -> Iterator[Callable[[ClientConfig], TargetC
     def make(config: ClientConfig) -> TargetClient:
         client = TargetClient(contract, config, Recorder())
         sends: list[float] = []
-        real_post = client.session.post
+        real_send = client.session.send
 
-        def post(*args: Any, **kwargs: Any) -> Any:
+        def send(*args: Any, **kwargs: Any) -> Any:
             sends.append(time.monotonic())
-            return real_post(*args, **kwargs)
+            return real_send(*args, **kwargs)
 
-        client.session.post = post  # type: ignore[method-assign]
+        client.session.send = send  # type: ignore[method-assign]
         client.sends = sends  # type: ignore[attr-defined]
         made.append(client)
         return client
