@@ -90,7 +90,7 @@ def run(ctx: RunContext, body: Callable[[str], None]) -> tuple[Any, str]:
     ctx.looks = Looks(ctx.config)
     with pytest.raises(CheckFailed) as failed:
         ctx._generated("LOOKS-TEST", st.text(min_size=LONG - 10, max_size=LONG + 20),
-                       body, 60)
+                       body, 60, ctx.seed_for("LOOKS-TEST"))
     return ctx.example, str(failed.value)
 
 

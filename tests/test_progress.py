@@ -5,16 +5,18 @@ from __future__ import annotations
 
 import io
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from conformance.cli.progress import TICK_S, Progress, live_terminal, planned_examples
 from conformance.suite.config import PROFILES
 from conformance.suite.outcome import FAILED, PASSED, Outcome
+from conformance.suite.slices import SlicePlan, SliceTally
 
 
 @dataclass
 class Context:
     examples_run: int = 0
+    tally: SliceTally = field(default_factory=lambda: SliceTally(SlicePlan.whole(1), 0))
 
 
 def outcome(check_id: str, status: str, examples: int) -> Outcome:
@@ -67,3 +69,13 @@ def test_planned_examples_follow_the_profile() -> None:
     assert planned_examples("AM-STATUS", quick) == quick.max_examples
     assert planned_examples("AM-ROBUST-FAULT", quick) == quick.robustness_examples
     assert planned_examples("AM-STATEFUL", quick) == quick.state_machine_runs
+
+
+def test_a_shard_plans_the_examples_of_its_slices_only() -> None:
+    out = io.StringIO()
+    progress = Progress(PROFILES["thorough"], 1, out, live=True)
+    ctx = Context(tally=SliceTally(SlicePlan(6, (1, 3, 5)), 0))  # 3 slices of 25 of 150
+    progress.start("AM-STATUS", ctx)
+    time.sleep(TICK_S * 2)
+    progress.done(outcome("AM-STATUS", PASSED, 75))
+    assert "running    0/75 examples" in out.getvalue()

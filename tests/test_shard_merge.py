@@ -28,9 +28,10 @@ def cli(*args: str) -> subprocess.CompletedProcess[str]:
                                if not k.startswith("CONFORMANCE_")})
 
 
-def run(report_dir: Path, *extra: str, code: int = 1) -> dict[str, Any]:
+def run(report_dir: Path, *extra: str, code: int = 1, profile: str = "quick"
+        ) -> dict[str, Any]:
     selection = [arg for check in CHECKS for arg in ("--check", check)]
-    done = cli("run", "--profile", "quick", "--seed", "7", "--fault", "slevel-ignored",
+    done = cli("run", "--profile", profile, "--seed", "7", "--fault", "slevel-ignored",
                "--example-db", "none", "--report-dir", str(report_dir), *selection, *extra)
     assert done.returncode == code, done.stdout + done.stderr
     document = json.loads((report_dir / "results.json").read_text(encoding="utf-8"))
@@ -42,7 +43,7 @@ def run(report_dir: Path, *extra: str, code: int = 1) -> dict[str, Any]:
 def essence(document: dict[str, Any]) -> dict[str, Any]:
     return {"verdict": document["verdict"], "counts": document["counts"],
             "classes": document["classes"], "seed": document["seed"],
-            "checks": [(c["id"], c["status"], c["examples"],
+            "checks": [(c["id"], c["status"], c["examples"], c.get("slices"),
                         (c["failure"] or {}).get("message")) for c in document["checks"]]}
 
 
@@ -51,7 +52,7 @@ def test_two_shards_merged_equal_one_unsharded_run(tmp_path: Path) -> None:
     first = run(tmp_path / "shard-1", "--shard", "1/2", code=0)
     second = run(tmp_path / "shard-2", "--shard", "2/2")
     assert {c["id"] for c in first["checks"]}.isdisjoint(c["id"] for c in second["checks"])
-    assert first["shard"] == {"index": 1, "total": 2, "of": CHECKS}
+    assert first["shard"] == {"index": 1, "total": 2, "of": CHECKS, "slices": {}}
     assert first["progress_lines"][0].startswith("[1/2] AM-STATUS ")  # plain: no terminal
     out = tmp_path / "merged"
     done = cli("merge", str(tmp_path / "shard-2" / "results.json"),
@@ -67,6 +68,36 @@ def test_two_shards_merged_equal_one_unsharded_run(tmp_path: Path) -> None:
     names = [case.get("name") for case in suite.iter("testcase")]
     assert names == [f"test_check[{c['id']}]" for c in whole["checks"]]
     assert "AM-SLEVEL" in (out / "report.html").read_text(encoding="utf-8")
+
+
+def test_sliced_checks_spread_over_shards_merge_to_one_unsharded_run(tmp_path: Path) -> None:
+    """thorough draws 150 examples per check, in six slices (suite/slices.py): each shard
+    runs some slices of every check, and the merge is the unsharded run again."""
+    whole = run(tmp_path / "whole", profile="thorough")
+    for check in whole["checks"]:  # the slices account for every example run
+        assert check["slices"]["of"] == 6
+        assert sum(r["examples"] for r in check["slices"]["ran"]) == check["examples"]
+    shards = [run(tmp_path / f"shard-{k}", "--shard", f"{k}/2", profile="thorough")
+              for k in (1, 2)]
+    assert shards[0]["shard"]["slices"] == {c: [1, 3, 5] for c in CHECKS}
+    assert shards[1]["shard"]["slices"] == {c: [2, 4, 6] for c in CHECKS}
+    for shard in shards:  # every check on both runners, each with half of its slices
+        assert [c["id"] for c in shard["checks"]] == CHECKS
+    out = tmp_path / "merged"
+    done = cli("merge", *(str(tmp_path / f"shard-{k}" / "results.json") for k in (2, 1)),
+               "--report-dir", str(out))
+    assert done.returncode == 1, done.stdout + done.stderr
+    merged = json.loads((out / "results.json").read_text(encoding="utf-8"))
+    assert essence(merged) == essence(whole)
+    assert [c["examples"] for c in merged["checks"]] != [
+        c["examples"] for c in shards[0]["checks"]]  # not one shard's counts
+    suite = ET.parse(out / "junit.xml").getroot().find("testsuite")
+    assert suite is not None and suite.get("tests") == "3" and suite.get("failures") == "1"
+    failed = next(c for c in merged["checks"] if c["status"] == "failed")
+    first = failed["slices"]["failed"]
+    page = (out / "report.html").read_text(encoding="utf-8")
+    assert f"in {first} of 6 slices (slice {first} failed)" in page
+    assert "in 6 of 6 slices," in page  # the passed checks ran all six
 
 
 def test_merge_refuses_files_of_different_runs_or_a_missing_shard(tmp_path: Path) -> None:
@@ -93,5 +124,5 @@ def test_shards_are_disjoint_cover_the_selection_and_refuse_bad_values() -> None
     for bad in ("0/2", "3/2", "2", "a/b", "1/0"):
         with pytest.raises(ValueError, match="K/N"):
             parse_shard(bad)
-    with pytest.raises(ValueError, match="no check falls"):
+    with pytest.raises(ValueError, match="nothing falls in this shard"):
         shard_checks(["AM-STATUS"], (2, 2))

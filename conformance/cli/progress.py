@@ -17,6 +17,7 @@ from typing import IO, Any
 from conformance.suite.catalogue import select
 from conformance.suite.config import Profile
 from conformance.suite.outcome import FAILED, Outcome
+from conformance.suite.slices import share
 
 TICK_S = 0.25
 
@@ -84,6 +85,9 @@ class Progress:
     def _line(self) -> str:
         done = (self._context.examples_run - self._before) if self._context else 0
         planned = planned_examples(self._check, self.profile)
+        plan = self._context.tally.plan if self._context else None
+        if plan is not None and plan.partial:  # a shard's slices of the check (slices.py)
+            planned = sum(share(planned, index, plan.total) for index in plan.mine)
         return (f"{self._head()} running {done:4}/{planned} examples  {self.failures} "
                 f"failures so far  {time.monotonic() - self._started:6.1f} s")
 

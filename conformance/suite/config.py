@@ -73,6 +73,8 @@ class SuiteConfig:
     example_db: Any = None
     shard: tuple[int, int] | None = None
     shard_of: list[str] = field(default_factory=list)  # the whole selection, in run order
+    # a shard's slices of its sliced checks (suite/slices.py); a check not in it runs whole
+    slices: dict[str, tuple[int, ...]] = field(default_factory=dict)
     baseline: Any = None
     # Observation: how long to wait for notifications and mail a call causes (None: the
     # default, shorter for the embedded target, which answers after its work is done).

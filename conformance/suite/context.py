@@ -10,7 +10,6 @@ examples under Hypothesis with the profile's budget and the run's seed.
 from __future__ import annotations
 
 import base64
-import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -32,6 +31,7 @@ from conformance.suite.observe import Notifications, tag_recipients
 from conformance.suite.registry import CheckFailed, CheckSkipped
 from conformance.suite.sessions import SessionLog, save_subscription, saved_subscription
 from conformance.suite.shrinking import ShrinkBudget, ShrinkingDone
+from conformance.suite.slices import SlicePlan, SliceTally, share, slice_count, slice_seed
 from conformance.suite.unknown_ids import UnknownIds
 
 NOTIFICATION_VIOLATION = "26"
@@ -111,6 +111,7 @@ class RunContext:
         self._tag = 0  # numbers each example's mail recipients (attribution of mail)
         self.example: dict[str, Any] | None = None
         self.examples_run = 0  # across checks; a failed check's count is the difference
+        self.tally = SliceTally(SlicePlan.whole(1), 0)  # the running check's slices
         self.replay_example: Any = None  # set by `conformance replay`: run just this one
         self.inputs: list[dict[str, Any]] = []  # every subject example, for the report
         self.contract_check: dict[str, Any] | None = None  # set by AM-WSDL
@@ -441,6 +442,13 @@ class RunContext:
                            reply.error_code if reply.fault is None else None)
         return reply
 
+    def begin_check(self, check_id: str, sliced: bool) -> None:
+        """Before a check runs: the slices of it this runner runs (suite/slices.py)."""
+        total = slice_count(self.config.profile) if sliced else 1
+        mine = self.config.slices.get(check_id) if sliced else None
+        plan = SlicePlan(total, mine) if mine else SlicePlan.whole(total)
+        self.tally = SliceTally(plan, self.examples_run)
+
     def run_examples(self, check_id: str, strategy: st.SearchStrategy[Any],
                      body: Callable[[Any], None], max_examples: int | None = None,
                      fixed: list[Any] | None = None, coverage: list[Any] | None = None
@@ -449,13 +457,29 @@ class RunContext:
         then the ``coverage`` phase (fixed examples covering every pair of parameter
         values), then ``body`` on examples drawn from ``strategy``; a failure is shrunk to
         a minimal example whose exchanges stay in the recorder. Then run the ``fixed``
-        examples (systematic coverage a small budget may not reach by chance)."""
-        saved = self.fixed_failures(check_id)
-        count = 0 if self.replay_example is not None else self.run_saved(body, saved)
-        if self.replay_example is None and coverage:
-            count += self.run_fixed(body, coverage, "the coverage phase", saved)
-        count += self._generated(check_id, strategy, body, max_examples)
+        examples (systematic coverage a small budget may not reach by chance).
+
+        The drawn examples come in the slices of this runner's plan (suite/slices.py),
+        each its own Hypothesis run; the saved and coverage examples belong to slice 1,
+        the fixed ones to the last slice."""
+        self.tally.reached = True
         if self.replay_example is not None:
+            return self._generated(check_id, st.just(self.replay_example), body, 1,
+                                   self.seed_for(check_id))
+        plan = self.tally.plan
+        saved = self.fixed_failures(check_id)
+        count = 0
+        if plan.first:
+            count += self.run_saved(body, saved)
+            if coverage:
+                count += self.run_fixed(body, coverage, "the coverage phase", saved)
+        budget = max_examples or self.config.profile.max_examples
+        for index in plan.mine:
+            self.tally.enter(index, self.examples_run)
+            if examples := share(budget, index, plan.total):
+                count += self._generated(check_id, strategy, body, examples,
+                                         slice_seed(self.config.seed, check_id, index))
+        if not plan.last:
             return count
         return count + self.run_fixed(body, fixed or [], "a fixed example", saved)
 
@@ -562,7 +586,7 @@ class RunContext:
         return current
 
     def _generated(self, check_id: str, strategy: st.SearchStrategy[Any],
-                   body: Callable[[Any], None], max_examples: int | None) -> int:
+                   body: Callable[[Any], None], max_examples: int, seed_value: int) -> int:
         count = 0
         aborted: list[TargetError] = []
         guard = ClassGuard()
@@ -599,16 +623,14 @@ class RunContext:
                 budget.failed(example)
                 # shrinking crossed into another class of example: not a smaller finding
 
-        if self.replay_example is not None:
-            strategy, max_examples = st.just(self.replay_example), 1
         runner = settings(
-            max_examples=max_examples or self.config.profile.max_examples,
+            max_examples=max_examples,
             deadline=None, derandomize=False, print_blob=False,
             database=self.database_for(check_id),  # None unless the run has one
             report_multiple_bugs=False,
             suppress_health_check=list(HealthCheck),
             phases=(Phase.explicit, Phase.reuse, Phase.generate, Phase.shrink),
-        )(seed(self.seed_for(check_id))(given(strategy)(test)))
+        )(seed(seed_value)(given(strategy)(test)))
         try:
             try:
                 runner()
@@ -658,7 +680,7 @@ class RunContext:
             self.inputs.append(example)
 
     def seed_for(self, check_id: str) -> int:
-        return zlib.crc32(f"{self.config.seed}:{check_id}".encode())
+        return slice_seed(self.config.seed, check_id, 1)
 
 
 def _describe(reply: Reply) -> str:

@@ -72,11 +72,7 @@ def merge_documents(documents: list[tuple[str, dict[str, Any]]]) -> dict[str, An
         _same(documents, what, get)
     check_shards(documents)
     docs = [doc for _, doc in documents]
-    checks = [c for doc in docs for c in doc.get("checks", [])]
-    ids = Counter(c["id"] for c in checks)
-    repeated = sorted(i for i, n in ids.items() if n > 1)
-    if repeated:
-        raise MergeError(f"check {repeated[0]} is in more than one file")
+    checks = merge_checks([c for doc in docs for c in doc.get("checks", [])])
     selection = (first_shard.get("of") if (first_shard := docs[0].get("shard")) else None
                  ) or [c.id for c in select([])]
     order = {check_id: n for n, check_id in enumerate(selection)}
@@ -110,6 +106,54 @@ def merge_documents(documents: list[tuple[str, dict[str, Any]]]) -> dict[str, An
                          "duration_s": doc.get("duration_s")} for name, doc in documents],
     })
     return merged
+
+
+def merge_checks(entries: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Each check once: a check in one file as it is, a sliced check's entries from
+    several files combined (:func:`combine_slices`)."""
+    by_id: dict[str, list[dict[str, Any]]] = {}
+    for entry in entries:
+        by_id.setdefault(entry["id"], []).append(entry)
+    merged = []
+    for check_id, parts in by_id.items():
+        unsliced = [part for part in parts if not part.get("slices")]
+        if len(parts) == 1:
+            merged.append(parts[0])
+        elif not unsliced:
+            merged.append(combine_slices(check_id, parts))
+        elif all(part["status"] in ("skipped", "error") for part in unsliced):
+            # a sliced check not run on some shard (the target lacks what it needs, or the
+            # shard stopped at setup): as the unsharded run, which would not have run it
+            merged.append(min(unsliced, key=lambda part: part["status"] != "error"))
+        else:
+            raise MergeError(f"check {check_id} is in more than one file")
+    return merged
+
+
+def combine_slices(check_id: str, parts: list[dict[str, Any]]) -> dict[str, Any]:
+    """A sliced check's entries of several shards (suite/slices.py) as the one entry of an
+    unsharded run, which runs the slices in order and stops at the first that fails: that
+    slice's entry gives the status and the failure, and the examples are those of the
+    slices up to it (all of them, as each shard returned them, when none failed)."""
+    total = _same([(check_id, p) for p in parts], f"the slice counts of {check_id}",
+                  lambda p: p["slices"]["of"])
+    ran = {r["index"]: r["examples"] for p in parts for r in p["slices"]["ran"]}
+    if sum(len(p["slices"]["ran"]) for p in parts) != len(ran):
+        raise MergeError(f"a slice of check {check_id} is in more than one file")
+    failing = [p for p in parts if p["slices"]["failed"] is not None]
+    first = min(failing, key=lambda p: p["slices"]["failed"]) if failing else None
+    upto = first["slices"]["failed"] if first else total
+    missing = sorted(set(range(1, upto + 1)) - set(ran))
+    if missing:
+        raise MergeError(f"slice {missing[0]}/{total} of check {check_id} is missing "
+                         "(give the results of every shard)")
+    entry = dict(first or parts[0])
+    entry["examples"] = (sum(ran[i] for i in range(1, upto + 1)) if first
+                         else sum(p["examples"] for p in parts))
+    entry["duration_s"] = round(sum(p.get("duration_s") or 0 for p in parts), 3)
+    entry["slices"] = {"of": total, "failed": upto if first else None,
+                       "ran": [{"index": i, "examples": ran[i]} for i in range(1, upto + 1)]}
+    return entry
 
 
 def merge_requests(parts: list[dict[str, Any]]) -> dict[str, Any]:

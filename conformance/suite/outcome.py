@@ -37,6 +37,7 @@ class Outcome:
     reason: str | None = None
     failure: dict[str, Any] | None = None
     waived: dict[str, Any] | None = None  # set by a --baseline waiver (issue 13)
+    slices: dict[str, Any] | None = None  # a sliced check's slices run (suite/slices.py)
 
     @property
     def advisory(self) -> bool:
@@ -97,8 +98,13 @@ def run_check(ctx: RunContext | None, check: Check, setup_error: str | None,
     started = time.perf_counter()
     ctx.example = None
     examples_before = ctx.examples_run
+    ctx.begin_check(check.id, check.sliced)
     try:
         outcome.examples = int(check.run(ctx))
+        if ctx.tally.plan.partial and not ctx.tally.reached:
+            raise RuntimeError(f"check {check.id} is sliced (the default of @check) but drew "
+                               "no examples through ctx.run_examples: declare it with "
+                               "@check(..., sliced=False)")
     except CheckFailed as exc:
         outcome.examples = ctx.examples_run - examples_before
         outcome.status = FAILED
@@ -111,6 +117,9 @@ def run_check(ctx: RunContext | None, check: Check, setup_error: str | None,
         outcome.status = ERROR
         outcome.reason = f"{INTERNAL_PREFIX}: {type(exc).__name__}: {exc}"
         log.exception("internal error of the suite in check %s", check.id)
+    ctx.tally.close(ctx.examples_run)
+    if ctx.tally.plan.total > 1 and outcome.status != SKIPPED:
+        outcome.slices = ctx.tally.record(failed=outcome.status != PASSED)
     outcome.duration_s = round(time.perf_counter() - started, 3)
     return outcome
 

@@ -50,6 +50,7 @@ from conformance.suite.outcome import (
 )
 from conformance.suite.replay_command import replay_command as build_replay_command
 from conformance.suite.replay_command import secret_env
+from conformance.suite.slices import slice_count
 
 if TYPE_CHECKING:
     import pluggy
@@ -162,7 +163,8 @@ def planned_checks(opts: pytest.Config, state: SuiteState) -> list[Any]:
     try:
         checks = select(list(wanted))
         if state.config is None and option(opts, "shard"):
-            checks = select(shard_checks(list(wanted), parse_shard(option(opts, "shard"))))
+            checks = select(shard_checks(list(wanted), parse_shard(option(opts, "shard")),
+                                         slice_count(PROFILES[option(opts, "profile")])))
     except KeyError as exc:
         raise pytest.UsageError(str(exc.args[0])) from None
     except ValueError as exc:
@@ -414,5 +416,7 @@ def results_document(state: SuiteState) -> dict[str, Any]:
     document["baseline"] = baseline.summary(
         config.baseline.path if config.baseline else None, state.outcomes)
     document["shard"] = ({"index": config.shard[0], "total": config.shard[1],
-                          "of": config.shard_of} if config.shard else None)
+                          "of": config.shard_of,
+                          "slices": {k: list(v) for k, v in config.slices.items()}}
+                         if config.shard else None)
     return document

@@ -48,6 +48,10 @@ class Check:
     run: Callable[[Any], int] = field(compare=False, repr=False)
     replay: Callable[[Any, dict[str, Any]], None] | None = field(default=None, compare=False,
                                                                 repr=False)
+    # Its examples are drawn by ``ctx.run_examples`` (once per check), so a profile with
+    # more examples than one slice holds runs them as slices that ``--shard`` can spread
+    # over runners (suite/slices.py). False: the check always runs whole.
+    sliced: bool = True
 
 
 REGISTRY: dict[str, Check] = {}
@@ -62,6 +66,7 @@ def check(
     conformance_class: str = "core",
     level: str = MUST,
     replay: Callable[[Any, dict[str, Any]], None] | None = None,
+    sliced: bool = True,
 ) -> Callable[[Callable[[Any], int]], Callable[[Any], int]]:
     """Register a check function under a stable id."""
     if level not in (MUST, SHOULD):
@@ -75,7 +80,7 @@ def check(
         if id in REGISTRY:
             raise ValueError(f"duplicate check id {id}")
         REGISTRY[id] = Check(id, title, clause, level, family, conformance_class, func,
-                             replay)
+                             replay, sliced)
         return func
 
     return register

@@ -140,11 +140,12 @@ def run_judged(ctx: RunContext, check_id: str, strategy: Any,
         judge(observe(ctx, example, **needs))
 
     judged = 0
-    if ctx.replay_example is None:
+    if ctx.replay_example is None and ctx.tally.plan.first:  # slice 1's (suite/slices.py)
         saved = ctx.fixed_failures(check_id)  # an earlier run's failures first (issue 13)
         judged = ctx.run_saved(body, saved)
         shared, failing = shared_phase(ctx, family, coverage, judge)
         judged += shared
+        ctx.examples_run += shared  # counted as run here (also when the check then fails)
         if failing:
             ctx.run_fixed(body, [failing[0].example], "the coverage phase", saved)
             ctx.example, ctx.recorder.current = failing[0].example, list(failing[0].exchanges)

@@ -27,7 +27,7 @@ def _busy(reply: Reply) -> str | None:
        "its own messageId; a call refused for load (HTTP 503/429, a Server Fault, errorCode "
        "7) stores nothing and is stored when sent again alone",
        clause="addMessage (a service shared by many agents); RFC 9110 15.6.4 (503); SOAP "
-       "1.1 section 4.4.1 (Server)", family="concurrency")
+       "1.1 section 4.4.1 (Server)", family="concurrency", sliced=False)
 def concurrent_messages(ctx: RunContext) -> int:
     threads = ctx.config.profile.concurrency_threads
     calls = ctx.config.profile.concurrency_calls

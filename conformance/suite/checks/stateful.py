@@ -219,7 +219,8 @@ def scripted_life_cycle(machine: TicketLifeCycle) -> None:
 @check("AM-STATEFUL", "Over any sequence of life-cycle operations, the target holds what a "
        "model of the port says: status, title, messages and notifications",
        clause="ticket port: login/logout, newTicket, setTicket, addAttachment, addMessage*, "
-       "getTicket, getMessage", family="stateful", conformance_class="stateful")
+       "getTicket, getMessage", family="stateful", conformance_class="stateful",
+       sliced=False)
 def life_cycle(ctx: RunContext) -> int:
     machine = type("TicketLifeCycleRun", (TicketLifeCycle,), {"ctx": ctx, "steps_run": 0})
     scripted_life_cycle(machine())
