@@ -13,11 +13,11 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
-from waitress import wasyncore
 from waitress.server import create_server
 
 from conformance.contract import CANONICAL_WSDL
 from conformance.reference import ReferenceTarget
+from conformance.reference.server import stop_serving
 from conformance.suite import runner
 from conformance.suite.catalogue import select
 from conformance.suite.config import PROFILES, SuiteConfig, transport_config
@@ -55,20 +55,8 @@ class Limiter:
         return [body]
 
     def close(self) -> None:
-        """As ReferenceTarget.close: the sockets closed by the loop's own thread."""
-        self.server.trigger.pull_trigger(self._close_sockets)
-        self.thread.join(timeout=5)
-        self.server.task_dispatcher.shutdown()
-        self.server.trigger.close()
+        stop_serving(self.server, self.thread)
 
-    def _close_sockets(self) -> None:
-        for dispatcher in list(self.server._map.values()):
-            if dispatcher is self.server.trigger:
-                dispatcher.del_channel()
-            elif dispatcher is self.server:
-                wasyncore.dispatcher.close(self.server)
-            else:
-                dispatcher.handle_close()
 
 
 @pytest.fixture

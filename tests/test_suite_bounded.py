@@ -22,6 +22,7 @@ from waitress.server import create_server
 from conformance import soap
 from conformance.contract import CANONICAL_WSDL
 from conformance.reference import ReferenceTarget
+from conformance.reference.server import stop_serving
 from conformance.suite import runner, transport
 from conformance.suite.catalogue import select
 from conformance.suite.client import ClientConfig, http_session
@@ -177,8 +178,7 @@ def test_an_invalid_answer_at_setup_is_a_failed_check_not_a_usage_error() -> Non
         state = runner.prepare(suite_config(endpoint))  # no RunError: the target answered
         outcomes = {cid: execute(state, cid) for cid in (SETUP_CHECK, "AM-STATUS")}
     finally:
-        server.task_dispatcher.shutdown()
-        server.close()
+        stop_serving(server, thread)
     failure = outcomes[SETUP_CHECK].failure
     assert outcomes[SETUP_CHECK].status == FAILED and failure is not None
     assert "during setup: login: the response does not validate" in failure["message"]

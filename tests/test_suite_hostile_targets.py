@@ -30,6 +30,7 @@ from waitress.server import create_server
 
 from conformance.contract import CANONICAL_WSDL
 from conformance.reference import ReferenceTarget
+from conformance.reference.server import stop_serving
 from conformance.suite import results, runner
 from conformance.suite.catalogue import select
 from conformance.suite.client import ClientConfig
@@ -99,17 +100,8 @@ class HostileProxy:
         return [data]
 
     def close(self) -> None:
-        self.released.set()
-        self.server.task_dispatcher.shutdown()  # workers finish before the trigger closes
-        self.server.trigger.pull_trigger(self._close_sockets)
-        self.thread.join(timeout=5)
-
-    def _close_sockets(self) -> None:
-        channels = [d for d in list(self.server._map.values())
-                    if d is not self.server and d is not self.server.trigger]
-        self.server.close()
-        for channel in channels:
-            channel.handle_close()
+        self.released.set()  # the slow worker answers at once
+        stop_serving(self.server, self.thread)
 
 
 def _read_request(sock: socket.socket, pending: bytes

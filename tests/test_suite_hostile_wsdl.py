@@ -17,6 +17,7 @@ from waitress.server import create_server
 
 from conformance.contract import CANONICAL_WSDL
 from conformance.reference import ReferenceTarget
+from conformance.reference.server import stop_serving
 from conformance.suite import runner
 from conformance.suite.catalogue import select
 from conformance.suite.client import ClientConfig
@@ -33,7 +34,7 @@ OVERSIZED = CANONICAL_WSDL.read_bytes().replace(b"</wsdl:definitions>",
 @pytest.fixture
 def serving(target: ReferenceTarget) -> Iterator[Callable[[bytes | None], str]]:
     """``serving(document)``: an endpoint whose ``?wsdl`` is ``document`` (None: 404)."""
-    servers: list[Any] = []
+    servers: list[tuple[Any, threading.Thread]] = []
 
     def make(document: bytes | None) -> str:
         def app(environ: dict[str, Any], start_response: Callable[..., Any]
@@ -46,14 +47,14 @@ def serving(target: ReferenceTarget) -> Iterator[Callable[[bytes | None], str]]:
             return target.app(environ, start_response)
 
         server = create_server(app, host="127.0.0.1", port=0, threads=2)
-        threading.Thread(target=server.run, daemon=True).start()
-        servers.append(server)
+        thread = threading.Thread(target=server.run, daemon=True)
+        thread.start()
+        servers.append((server, thread))
         return f"http://127.0.0.1:{server.effective_port}/service/ticket"
 
     yield make
-    for server in servers:
-        server.task_dispatcher.shutdown()
-        server.close()
+    for server, thread in servers:
+        stop_serving(server, thread)
 
 
 def am_wsdl(endpoint: str) -> Any:

@@ -27,6 +27,7 @@ from waitress.server import create_server
 
 from conformance.contract import CANONICAL_WSDL, ContractError
 from conformance.reference import ReferenceTarget
+from conformance.reference.server import stop_serving
 from conformance.suite import results, runner
 from conformance.suite.catalogue import select
 from conformance.suite.client import ClientConfig, http_session
@@ -129,9 +130,8 @@ class RedirectingProxy:
         return [data]
 
     def close(self) -> None:
-        self.server.task_dispatcher.shutdown()
-        self.server.close()
-        self.thread.join(timeout=5)
+        stop_serving(self.server, self.thread)
+
 
 
 @pytest.fixture
@@ -252,7 +252,6 @@ def test_wsdl_import_from_another_origin_is_not_fetched(other: OtherOrigin,
         with pytest.raises(ContractError, match="from another origin; not fetched") as raised:
             fetch_wsdl(http_session(ClientConfig(url)), url, tmp_path, 5)
     finally:
-        server.task_dispatcher.shutdown()
-        server.close()
+        stop_serving(server, thread)
     assert other.connections == 0
     assert not isinstance(raised.value, WsdlUnusable)  # no finding: AM-WSDL is skipped

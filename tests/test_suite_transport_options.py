@@ -29,11 +29,11 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
-from waitress import wasyncore
 from waitress.server import create_server
 
 from conformance.contract import CANONICAL_WSDL, Contract
 from conformance.reference import ReferenceTarget
+from conformance.reference.server import stop_serving
 from conformance.suite import client as client_module
 from conformance.suite import results, runner
 from conformance.suite.catalogue import select as select_checks
@@ -85,22 +85,8 @@ class Gate:
         return [body]
 
     def close(self) -> None:
-        """As ReferenceTarget.close: sockets closed by the loop's thread, then the workers,
-        then the trigger."""
-        self.server.trigger.pull_trigger(self._close_sockets)
-        self.thread.join(timeout=5)
-        self.server.task_dispatcher.shutdown()
-        self.server.trigger.close()
+        stop_serving(self.server, self.thread)
 
-    def _close_sockets(self) -> None:
-        server = self.server
-        for dispatcher in list(server._map.values()):
-            if dispatcher is server.trigger:
-                dispatcher.del_channel()
-            elif dispatcher is server:
-                wasyncore.dispatcher.close(server)
-            else:
-                dispatcher.handle_close()
 
 
 def _has_api_key(environ: dict[str, Any]) -> bool:

@@ -10,6 +10,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
+from waitress import trigger as waitress_trigger
 from waitress import wasyncore
 from waitress.server import BaseWSGIServer, create_server
 
@@ -114,29 +115,9 @@ class ReferenceTarget:
         self._closed = True
         try:
             thread, self._thread = self._thread, None
-            if thread is not None and thread.is_alive():
-                # Sockets must be closed by the loop's own thread; an emptied map ends it.
-                self.server.trigger.pull_trigger(self._close_sockets)
-                thread.join(timeout=5)
-            else:
-                self._close_sockets()
-            self.server.task_dispatcher.shutdown()
-            # Last: worker threads (and pull_trigger above) write to the trigger's pipe.
-            self.server.trigger.close()
+            stop_serving(self.server, thread)
         finally:
             self.store.close()
-
-    def _close_sockets(self) -> None:
-        """Close the listening socket and every connection, and take the trigger out of
-        the loop's map (its pipe stays open until the workers are gone)."""
-        server = self.server
-        for dispatcher in list(server._map.values()):
-            if dispatcher is server.trigger:
-                dispatcher.del_channel()
-            elif dispatcher is server:
-                wasyncore.dispatcher.close(server)
-            else:
-                dispatcher.handle_close()
 
     def __enter__(self) -> ReferenceTarget:
         return self.start()
@@ -144,3 +125,40 @@ class ReferenceTarget:
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
                  tb: TracebackType | None) -> None:
         self.close()
+
+
+def stop_serving(server: Any, thread: threading.Thread | None) -> None:
+    """Stop a waitress ``server`` whose loop runs in ``thread`` (or in no thread): close the
+    listening socket and every connection, then the worker threads, then the trigger.
+    Idempotent.
+
+    Sockets are closed by the loop's own thread (a trigger thunk; the emptied map ends the
+    loop), and the trigger's pipe stays open until the workers are gone, since a worker
+    pulls it when it finishes. Where waitress has already closed the trigger (it does when
+    the trigger or the listening socket fails), a new one joins the loop's map and is
+    polled from the loop's next turn (``asyncore_loop_timeout``, 1 s)."""
+    if thread is not None and thread.is_alive():
+        for _ in range(2):  # once more if the pipe goes away between the check and the pull
+            if server.trigger._closed:
+                server.trigger = waitress_trigger.trigger(server._map)
+            try:
+                server.trigger.pull_trigger(lambda: _close_sockets(server))
+                break
+            except OSError:
+                continue
+        thread.join(timeout=5)
+    _close_sockets(server)  # nothing left to close where the loop did it
+    server.task_dispatcher.shutdown()
+    server.trigger.close()  # idempotent
+
+
+def _close_sockets(server: Any) -> None:
+    """Close the listening socket and every connection, and take the trigger out of the
+    loop's map (its pipe stays open until the workers are gone)."""
+    for dispatcher in list(server._map.values()):
+        if dispatcher is server.trigger:
+            dispatcher.del_channel()
+        elif dispatcher is server:
+            wasyncore.dispatcher.close(server)
+        else:
+            dispatcher.handle_close()
