@@ -1,12 +1,15 @@
 """Start-up time of the light commands, side by side with the interpreter's own start.
 
 Times whole processes, in turn (``python -c pass``, ``conformance --help``, ``conformance
-faults``, and optionally the same commands of an older checkout given with ``--baseline
-DIR``, run with ``PYTHONPATH=DIR`` from a neutral directory), ``--runs`` times each, and
-prints the median wall and CPU seconds (CPU from the children's resource usage) and the
-ratio to the interpreter floor. Aim (issue 12): 0.5 s or less for each command.
+faults``, with ``--results FILE`` also ``conformance report FILE`` (rendering a page
+from a run's results.json, a second pytest session in the same process), and optionally
+the same commands of an older checkout given with ``--baseline DIR``, run with
+``PYTHONPATH=DIR`` from a neutral directory), ``--runs`` times each, and prints the median
+wall and CPU seconds (CPU from the children's resource usage) and the ratio to the
+interpreter floor. Aim (issue 12): 0.5 s or less for ``--help`` and ``faults``.
 
-Run: ``.venv/bin/python benchmarks/startup.py [--runs N] [--baseline /path/to/old/tree]``.
+Run: ``.venv/bin/python benchmarks/startup.py [--runs N] [--results results.json]
+[--baseline /path/to/old/tree]``.
 """
 
 from __future__ import annotations
@@ -35,6 +38,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=7)
     parser.add_argument("--baseline", help="an older source tree to compare with")
+    parser.add_argument("--results", help="a results.json to time `conformance report` on")
     args = parser.parse_args()
     env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
     commands: dict[str, tuple[list[str], dict[str, str]]] = {
@@ -47,6 +51,12 @@ def main() -> None:
             [sys.executable, "-m", "conformance", "--help"], tree_env)
         commands[f"{label}conformance faults"] = (
             [sys.executable, "-m", "conformance", "faults"], tree_env)
+    page = os.path.join(tempfile.gettempdir(), f"startup-report-{os.getpid()}.html")
+    if args.results:
+        for label, tree_env in trees.items():
+            commands[f"{label}conformance report"] = (
+                [sys.executable, "-m", "conformance", "report",
+                 os.path.abspath(args.results), "--output", page], tree_env)
     results: dict[str, list[tuple[float, float]]] = {name: [] for name in commands}
     with tempfile.TemporaryDirectory() as neutral:  # no ./conformance shadows the tree
         for argv, tree_env in commands.values():
@@ -54,6 +64,8 @@ def main() -> None:
         for _ in range(args.runs):
             for name, (argv, tree_env) in commands.items():
                 results[name].append(timed(argv, tree_env, neutral))
+    if os.path.exists(page):
+        os.remove(page)
     floor = statistics.median(w for w, _c in results["python -c pass"])
     print(f"median of {args.runs} runs each, in turn:")
     for name, runs in results.items():
