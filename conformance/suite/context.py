@@ -26,11 +26,11 @@ from conformance.suite.coverage import Coverage
 from conformance.suite.discovery import discover
 from conformance.suite.example_class import ClassGuard, same_class
 from conformance.suite.isolation import conflict_reason, own_notifications
-from conformance.suite.looks import Looks
+from conformance.suite.looks import Looks, OpenLook, came_late
 from conformance.suite.observe import Notifications, tag_recipients
 from conformance.suite.registry import CheckFailed, CheckSkipped
 from conformance.suite.sessions import SessionLog, save_subscription, saved_subscription
-from conformance.suite.shrinking import ShrinkBudget, ShrinkingDone
+from conformance.suite.shrinking import NoSureFailure, ShrinkBudget, ShrinkingDone
 from conformance.suite.slices import SlicePlan, SliceTally, share, slice_count, slice_seed
 from conformance.suite.unknown_ids import UnknownIds
 
@@ -108,6 +108,8 @@ class RunContext:
         self.session_keys: list[str] = []
         self.notes = Notifications(self)  # notifications, observed until they settle
         self.looks = Looks(config)  # how long each observation looks (short in shrinking)
+        # passing examples of the running check with short looks at mail still open
+        self.open_passes: list[tuple[Any, list[OpenLook]]] = []
         self._tag = 0  # numbers each example's mail recipients (attribution of mail)
         self.example: dict[str, Any] | None = None
         self.examples_run = 0  # across checks; a failed check's count is the difference
@@ -461,7 +463,22 @@ class RunContext:
 
         The drawn examples come in the slices of this runner's plan (suite/slices.py),
         each its own Hypothesis run; the saved and coverage examples belong to slice 1,
-        the fixed ones to the last slice."""
+        the fixed ones to the last slice.
+
+        Looks at mail are short while they run, and kept open where they ended before all
+        mail had come (looks.py): a failure's are closed before it is reported, the passing
+        examples' when all have run (one settle time at most, for all of them)."""
+        self.looks.confirming, self.open_passes = True, []
+        try:
+            count = self._examples(check_id, strategy, body, max_examples, fixed, coverage)
+            self._close_open_passes(check_id, body)
+            return count
+        finally:
+            self.looks.confirming, self.open_passes = False, []
+
+    def _examples(self, check_id: str, strategy: st.SearchStrategy[Any],
+                  body: Callable[[Any], None], max_examples: int | None,
+                  fixed: list[Any] | None, coverage: list[Any] | None) -> int:
         self.tally.reached = True
         if self.replay_example is not None:
             return self._generated(check_id, st.just(self.replay_example), body, 1,
@@ -533,7 +550,62 @@ class RunContext:
         self.examples_run += 1
         self.recorder.begin()
         self.note_input(example)
-        body(example)
+        self.looks.begin_example(shrinking=self.looks.shrinking)
+        self._judge(body, example)
+
+    def _judge(self, body: Callable[[Any], None], example: Any, close: bool = True) -> None:
+        """``body`` on ``example``, its short looks at mail closed (looks.py) unless it is
+        shrunk: a failure stands once no more mail has come to them by the settle time,
+        else the example is judged again on full looks (not ``close``: it is left to the
+        caller, doubtful); a pass with open looks waits in ``open_passes`` for the check's
+        last example."""
+        looks = self.looks
+        try:
+            body(example)
+        except CheckFailed:
+            if looks.shrinking or not looks.opened or not close:
+                raise
+            if looks.closable() and not self._came_late(looks.opened):
+                looks.cut_short = False  # closed: what a full look would have seen
+                raise
+            self._on_full_looks(body, example)
+            return
+        if looks.opened and not looks.shrinking:
+            self.open_passes.append((example, list(looks.opened)))
+
+    def _came_late(self, opened: list[OpenLook]) -> bool:
+        return bool(self.capture is not None
+                    and came_late(self.capture, opened, self.looks.settle_seconds))
+
+    def _on_full_looks(self, body: Callable[[Any], None], example: Any) -> None:
+        """Judge ``example`` again, every look full (its exchanges are the ones kept)."""
+        self.example = example
+        self.recorder.begin()
+        self.looks.begin_example(shrinking=False)
+        self.looks.forced_full = True
+        try:
+            body(example)
+        finally:
+            self.looks.forced_full = False
+
+    def _close_open_passes(self, check_id: str, body: Callable[[Any], None]) -> None:
+        """Close the open looks of the check's passing examples: those to which more mail
+        came are judged again on full looks; the first that fails then is simplified and
+        fails the check."""
+        opened = [look for _example, looks in self.open_passes for look in looks]
+        if not opened:
+            return
+        late = set(came_late(self.capture, opened, self.looks.settle_seconds))
+        for example, looks in self.open_passes:
+            if not late.intersection(looks):
+                continue
+            try:
+                self._on_full_looks(body, example)
+            except CheckFailed:
+                minimal, message = self.simplify(body, example)  # its exchanges stay
+                self.fixed_failures(check_id).remember(minimal)
+                raise CheckFailed(f"{message} (mail came after a short look: judged again "
+                                  "on full looks, then simplified)") from None
 
     def simplify(self, body: Callable[[Any], None], example: Any) -> tuple[Any, str]:
         """Greedily simplify a failing fixed example, field by field, keeping each
@@ -587,6 +659,23 @@ class RunContext:
 
     def _generated(self, check_id: str, strategy: st.SearchStrategy[Any],
                    body: Callable[[Any], None], max_examples: int, seed_value: int) -> int:
+        """``body`` on up to ``max_examples`` examples of one Hypothesis run; a failure
+        shrunk, judged on full looks. Where the failure found first stood on short looks
+        that mail coming later undid, and nothing else stands, the run is made again with
+        full looks (outside shrinking) from the start."""
+        try:
+            return self._hypothesis_run(check_id, strategy, body, max_examples, seed_value)
+        except NoSureFailure:
+            confirming, self.looks.confirming = self.looks.confirming, False
+            try:
+                return self._hypothesis_run(check_id, strategy, body, max_examples,
+                                            seed_value)
+            finally:
+                self.looks.confirming = confirming
+
+    def _hypothesis_run(self, check_id: str, strategy: st.SearchStrategy[Any],
+                        body: Callable[[Any], None], max_examples: int, seed_value: int
+                        ) -> int:
         count = 0
         aborted: list[TargetError] = []
         guard = ClassGuard()
@@ -609,16 +698,20 @@ class RunContext:
             self.example = example
             self.recorder.begin()
             self.note_input(example)
+            # the first failure is left open: shrinking on short looks begins at once,
+            # and its looks are closed with those of the shrunk example (_judged_fully)
             self.looks.begin_example(shrinking=budget.first is not None)
             try:
-                body(example)
+                self._judge(body, example, close=False)
             except TargetError as exc:
                 aborted.append(exc)
             except CheckFailed as exc:
                 if guard.admits(example):
+                    looks = self.looks
                     budget.remember(example, exc, (list(self.recorder.current),
                                                    list(self.recorder.mail)),
-                                    doubtful=self.looks.cut_short)
+                                    doubtful=looks.cut_short,
+                                    opened=list(looks.opened) if looks.closable() else None)
                     raise
                 budget.failed(example)
                 # shrinking crossed into another class of example: not a smaller finding
@@ -649,6 +742,11 @@ class RunContext:
                 raise
             raise judged from None
         except FlakyFailure as exc:
+            if budget.first is not None and budget.doubtful(budget.first[0]):
+                # it failed first on short looks: not reproducing may be mail come late
+                self.example, failure, (exchanges, mail) = budget.best() or budget.first
+                self.recorder.current, self.recorder.mail = list(exchanges), list(mail)
+                raise self._judged_fully(body, budget, failure) from None
             first = exc.exceptions[0] if exc.exceptions else exc
             raise CheckFailed(f"{first} (the failure did not reproduce on a re-run: "
                               "the target is not deterministic here)") from None
@@ -659,18 +757,32 @@ class RunContext:
     def _judged_fully(self, body: Callable[[Any], None], budget: ShrinkBudget,
                       failure: Exception) -> Exception:
         """The failure to report for the shrunk example (``self.example``, whose
-        exchanges the recorder holds): its own when it was judged on full looks or fails
-        again on them, else the first failure found (on full looks; looks.py)."""
-        if not budget.doubtful(self.example):
-            return failure
-        try:
-            self._run_one(body, self.example)
-        except CheckFailed as exc:
-            return exc
-        assert budget.first is not None  # short looks begin after a sure failure
+        exchanges the recorder holds): its own when it was judged on full looks, or its
+        short looks close (looks.py), or it fails again; else the first failure found,
+        judged the same way (NoSureFailure when that one does not stand either)."""
+        if (sure := self._standing(body, budget, self.example, failure)) is not None:
+            return sure
+        assert budget.first is not None  # short looks begin after a failure
         self.example, first, (exchanges, mail) = budget.first
         self.recorder.current, self.recorder.mail = list(exchanges), list(mail)
-        return first
+        if (sure := self._standing(body, budget, self.example, first)) is not None:
+            return sure
+        raise NoSureFailure
+
+    def _standing(self, body: Callable[[Any], None], budget: ShrinkBudget, example: Any,
+                  failure: Exception) -> Exception | None:
+        """``failure`` of ``example`` if it was judged on full looks or its open looks
+        close; else how it fails when judged again (None: it passes then)."""
+        if not budget.doubtful(example):
+            return failure
+        opened = budget.opened(example)
+        if opened and not self._came_late(opened):
+            return failure  # its short looks closed: what full looks would have seen
+        try:
+            self._run_one(body, example)
+        except CheckFailed as exc:
+            return exc
+        return None
 
     def note_input(self, example: Any) -> None:
         """Keep addMessage-family examples (also inside tuples) for the input-mix report."""

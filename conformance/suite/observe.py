@@ -1,7 +1,8 @@
 """Observing what a call causes after its answer: the owner's notifications and the mail a
 target sends. A correct target may make them visible later (a queue, a worker): the suite
 waits until a settle deadline (``--settle-time``), never a fixed sleep per example; while a
-found failure is shrunk, the look is shorter and a report never rests on it (looks.py).
+found failure is shrunk (and, for mail, while a check's examples run) the look is shorter,
+and a verdict never rests on a short look alone (looks.py).
 
 Notifications are polled with back-off. "No notification" cannot be proven by a short look,
 so it is confirmed by a **barrier**: right after the call under test the suite creates a
@@ -14,7 +15,8 @@ lasts until it has come (``settle(until=...)``); if the barrier never comes, the
 deadline ends the wait. Notifications are attributed by ticket id.
 
 Mail is waited for event-driven (the SMTP capture signals each arrival); only mail addressed
-to the example's own recipients is judged (``mail_to``).
+to the example's own recipients is judged (``mail_to``); a short look at it is kept open,
+to be completed later (looks.py).
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from conformance.strategies.domain import CAPTURE_DOMAIN
-from conformance.suite.looks import MAIL, NOTIFICATIONS
+from conformance.suite.looks import MAIL, NOTIFICATIONS, OpenLook
 
 if TYPE_CHECKING:
     from conformance.suite.context import RunContext
@@ -112,12 +114,18 @@ def mail_to(ctx: RunContext, addresses: list[str]) -> list[tuple[list[str], byte
     """The mail addressed to any of ``addresses``, once each of them has received some (or
     the settle deadline has passed); mail to anyone else on the same SMTP path is not this
     example's and is left out."""
-    look = ctx.looks.seconds(MAIL)
     started = time.monotonic()
-    received = ctx.capture.wait_for(addresses, timeout=look)
+    if ctx.looks.learns(MAIL):  # the look is short once the first of the mail has come
+        some, _place = ctx.capture.look(addresses, ctx.looks.seconds(MAIL), some=True)
+        if _addressed_to(some, addresses) and ctx.capture.last_arrival is not None:
+            ctx.looks.came(MAIL, max(0.0, ctx.capture.last_arrival - started))
+    look = ctx.looks.seconds(MAIL)
+    received, place = ctx.capture.look(addresses, max(0.0, started + look - time.monotonic()))
     reached = {r.lower() for rcpts, _content in received for r in rcpts}
     fulfilled = {a.lower() for a in addresses} <= reached
     ctx.looks.ended(MAIL, look, time.monotonic() - started, fulfilled)
+    if not fulfilled and not ctx.looks.full(look):
+        ctx.looks.left_open(OpenLook(started, tuple(addresses), place))
     if not fulfilled and reached and ctx.capture.last_arrival is not None:
         ctx.looks.came(MAIL, max(0.0, ctx.capture.last_arrival - started))  # some of it
     return _addressed_to(received, addresses)

@@ -30,6 +30,11 @@ class ShrinkingDone(BaseException):
     milliseconds of generation each). A BaseException: Hypothesis passes it through."""
 
 
+class NoSureFailure(Exception):
+    """No failure of a Hypothesis run stands on full looks (looks.py): what failed first
+    did so on short looks that mail coming later undid."""
+
+
 class ShrinkBudget:
     def __init__(self, seconds: float) -> None:
         self.seconds = seconds
@@ -39,26 +44,34 @@ class ShrinkBudget:
         self._recorded: dict[str, tuple[Exception, Any]] = {}
         self._examples: dict[str, Any] = {}
         self._doubtful: set[str] = set()
-        self.first: tuple[Any, Exception, Any] | None = None  # the first sure failure
+        self._opened: dict[str, list[Any]] = {}
+        self.first: tuple[Any, Exception, Any] | None = None  # the first failure (doubtful?)
 
     def remember(self, example: Any, failure: Exception, evidence: Any,
-                 doubtful: bool = False) -> None:
+                 doubtful: bool = False, opened: list[Any] | None = None) -> None:
         """Keep how ``example`` failed (the exception and its recorded evidence);
-        ``doubtful`` when it failed on a short look (looks.py)."""
+        ``doubtful`` when it failed on a short look (looks.py), ``opened`` the short looks
+        at mail that ended unfulfilled, if those were all (they may be closed later)."""
         self.failed(example)
         key = example_key(example)
         self._recorded[key] = (failure, evidence)
         self._examples[key] = example
+        self._opened[key] = opened or []
         if doubtful:
             self._doubtful.add(key)
         else:
             self._doubtful.discard(key)
-            if self.first is None:
-                self.first = (example, failure, evidence)
+        if self.first is None:
+            self.first = (example, failure, evidence)
 
     def doubtful(self, example: Any) -> bool:
         """True when ``example`` last failed on a short look: to be judged again."""
         return example_key(example) in self._doubtful
+
+    def opened(self, example: Any) -> list[Any]:
+        """The open short looks at mail of a doubtful ``example`` (empty: none that can be
+        closed later, judge it again instead)."""
+        return self._opened.get(example_key(example), [])
 
     def best(self) -> tuple[Any, Exception, Any] | None:
         """The smallest remembered failure: (example, exception, evidence)."""

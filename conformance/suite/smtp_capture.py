@@ -1,6 +1,11 @@
 """The suite's SMTP capture server (aiosmtpd): the target is configured to send its mail
 here, and the addMessage2/3 checks look at what arrived. Each arrival is signalled on a
-condition variable, so a check waiting for mail wakes at once when it comes (no polling)."""
+condition variable, so a check waiting for mail wakes at once when it comes (no polling).
+
+The mail is kept in the order it came, each with its place in that order (``mark``):
+``clear`` starts a new view for the next example without forgetting what came before,
+so that mail coming late, after a short look (looks.py), can still be asked for
+(``came_since``); mail older than ``KEPT_SECONDS`` is forgotten."""
 
 from __future__ import annotations
 
@@ -9,6 +14,8 @@ import time
 from typing import Any
 
 from aiosmtpd.controller import Controller
+
+KEPT_SECONDS = 900.0  # longer than any settle time (at most 600 s): older mail is forgotten
 
 
 class _Handler:
@@ -26,7 +33,9 @@ class SmtpCapture:
 
     def __init__(self, host: str = "127.0.0.1", port: int = 0, wait: float = 5.0) -> None:
         self.wait = wait
-        self._mail: list[tuple[list[str], bytes]] = []
+        self._mail: list[tuple[float, list[str], bytes]] = []  # (arrival, rcpts, content)
+        self._forgotten = 0  # how many came before the first one kept
+        self._view = 0  # the place (in the order of arrival) where the current view begins
         self.last_arrival: float | None = None  # time.monotonic() of the latest, if any
         self._cond = threading.Condition()
         # aiosmtpd picks 8025 by default: without a port, find a free one instead
@@ -46,27 +55,64 @@ class SmtpCapture:
 
     def received(self, rcpts: list[str], content: bytes) -> None:
         with self._cond:
-            self._mail.append((rcpts, content))
             self.last_arrival = time.monotonic()
+            self._mail.append((self.last_arrival, rcpts, content))
             self._cond.notify_all()
 
     def clear(self) -> None:
+        """Begin a new view: ``wait_for`` sees only mail that comes from now on."""
         with self._cond:
-            self._mail.clear()
+            self._view = self._forgotten + len(self._mail)
             self.last_arrival = None
+            self._forget(time.monotonic() - KEPT_SECONDS)
+
+    def _forget(self, before: float) -> None:
+        old = next((i for i, (came, _r, _c) in enumerate(self._mail) if came >= before),
+                   len(self._mail))
+        if old:
+            del self._mail[:old]
+            self._forgotten += old
+
+    def _since(self, place: int) -> list[tuple[list[str], bytes]]:
+        return [(rcpts, content) for _came, rcpts, content
+                in self._mail[max(0, place - self._forgotten):]]
 
     def wait_for(self, addresses: list[str], timeout: float | None = None
                  ) -> list[tuple[list[str], bytes]]:
-        """The mail received so far once every address is a recipient (or ``timeout``
+        """The mail of the current view once every address is a recipient (or ``timeout``
         seconds, default ``wait``, have passed); woken by each arrival."""
+        return self.look(addresses, timeout)[0]
+
+    def look(self, addresses: list[str], timeout: float | None = None, some: bool = False
+             ) -> tuple[list[tuple[list[str], bytes]], int]:
+        """``wait_for`` (``some``: until any of the addresses is a recipient), and the place
+        in the order of arrival where the mail returned ends (what comes later is not in
+        it: ``came_since``)."""
         wanted = {a.lower() for a in addresses}
         deadline = time.monotonic() + (self.wait if timeout is None else timeout)
         with self._cond:
             while True:
-                reached = {r.lower() for rcpts, _ in self._mail for r in rcpts}
+                mail = self._since(self._view)
+                reached = {r.lower() for rcpts, _ in mail for r in rcpts}
                 remaining = deadline - time.monotonic()
-                if wanted <= reached or remaining <= 0:
-                    return list(self._mail)
+                if (wanted & reached if some else wanted <= reached) or remaining <= 0:
+                    return mail, self._forgotten + len(self._mail)
+                self._cond.wait(remaining)
+
+    def came_since(self, place: int, addresses: list[str], timeout: float) -> bool:
+        """Whether mail to any of ``addresses`` has come after ``place`` (from ``look``),
+        waiting up to ``timeout`` seconds for it."""
+        wanted = {a.lower() for a in addresses}
+        deadline = time.monotonic() + timeout
+        with self._cond:
+            while True:
+                if place < self._forgotten or any(
+                        wanted & {r.lower() for r in rcpts} for rcpts, _ in
+                        self._since(place)):
+                    return True  # forgotten: whether it came is not known, so say it did
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    return False
                 self._cond.wait(remaining)
 
 
