@@ -17,6 +17,7 @@ from pathlib import Path
 from conformance.contract import CANONICAL_WSDL
 from conformance.suite import runner, workers
 from conformance.suite.catalogue import all_checks, select
+from conformance.suite.checks.extensions import MAILED
 from conformance.suite.config import PROFILES, SuiteConfig
 from conformance.suite.context import RunContext
 from conformance.suite.outcome import run_check
@@ -126,3 +127,14 @@ def test_a_worker_shares_the_runs_limits_and_sessions_and_is_logged_out() -> Non
         assert other.client.call("getTicket", sessionKey=other.agent_key,
                                  ticketId="1", ticketFields={"item": ["ticket.id"]}
                                  ).error_code == "5"  # the worker's session is logged out
+
+
+def test_each_worker_tags_the_mail_recipients_of_its_own_examples() -> None:
+    # mail is attributed to an example by its recipients (observe.tag_recipients): a late
+    # copy of a worker's call must never be taken for the main context's, nor the reverse
+    example = MAILED[0]
+    with context() as main:
+        contexts = [main, workers.worker_context(main, 1), workers.worker_context(main, 2)]
+        sent = [tuple(ctx.prepare(example).params["To"]["item"]) for ctx in contexts
+                for _ in range(2)]
+        assert len(set(sent)) == len(sent), sent

@@ -26,11 +26,11 @@ from conformance.suite.coverage import Coverage
 from conformance.suite.discovery import discover
 from conformance.suite.example_class import ClassGuard, same_class
 from conformance.suite.isolation import conflict_reason, own_notifications
-from conformance.suite.looks import Looks, OpenLook, came_late
+from conformance.suite.looks import MAIL, Looks, OpenLook, came_late
 from conformance.suite.observe import Notifications, tag_recipients
 from conformance.suite.registry import CheckFailed, CheckSkipped
 from conformance.suite.sessions import SessionLog, save_subscription, saved_subscription
-from conformance.suite.shrinking import NoSureFailure, ShrinkBudget, ShrinkingDone
+from conformance.suite.shrinking import NoSureFailure, ShrinkBudget, ShrinkingDone, example_key
 from conformance.suite.slices import SlicePlan, SliceTally, share, slice_count, slice_seed
 from conformance.suite.unknown_ids import UnknownIds
 
@@ -573,9 +573,15 @@ class RunContext:
         if looks.opened and not looks.shrinking:
             self.open_passes.append((example, list(looks.opened)))
 
-    def _came_late(self, opened: list[OpenLook]) -> bool:
-        return bool(self.capture is not None
-                    and came_late(self.capture, opened, self.looks.settle_seconds))
+    def _came_late(self, opened: list[OpenLook]) -> set[OpenLook]:
+        """The ``opened`` looks to which more mail came by the settle time (the lag it
+        came with is learnt)."""
+        if self.capture is None or not opened:
+            return set()
+        late = came_late(self.capture, opened, self.looks.settle_seconds)
+        for lag in late.values():
+            self.looks.came(MAIL, lag)
+        return set(late)
 
     def _on_full_looks(self, body: Callable[[Any], None], example: Any) -> None:
         """Judge ``example`` again, every look full (its exchanges are the ones kept)."""
@@ -595,7 +601,7 @@ class RunContext:
         opened = [look for _example, looks in self.open_passes for look in looks]
         if not opened:
             return
-        late = set(came_late(self.capture, opened, self.looks.settle_seconds))
+        late = self._came_late(opened)
         for example, looks in self.open_passes:
             if not late.intersection(looks):
                 continue
@@ -613,12 +619,16 @@ class RunContext:
         message = ""
 
         def fails(candidate: Any) -> bool:
+            """Whether ``candidate`` fails: on full looks, unless it is a shrink step."""
             nonlocal message
+            self.looks.forced_full = not self.looks.shrinking
             try:
                 self._run_one(body, candidate)
             except CheckFailed as exc:
                 message = str(exc)
                 return True
+            finally:
+                self.looks.forced_full = False
             return False
 
         fails(example)
@@ -663,9 +673,13 @@ class RunContext:
         shrunk, judged on full looks. Where the failure found first stood on short looks
         that mail coming later undid, and nothing else stands, the run is made again with
         full looks (outside shrinking) from the start."""
+        before = len(self.open_passes)
         try:
             return self._hypothesis_run(check_id, strategy, body, max_examples, seed_value)
         except NoSureFailure:
+            # made again on full looks, the examples' first judgments count no more; a
+            # first failure is then sure, so this cannot happen again
+            del self.open_passes[before:]
             confirming, self.looks.confirming = self.looks.confirming, False
             try:
                 return self._hypothesis_run(check_id, strategy, body, max_examples,
@@ -742,8 +756,8 @@ class RunContext:
                 raise
             raise judged from None
         except FlakyFailure as exc:
-            if budget.first is not None and budget.doubtful(budget.first[0]):
-                # it failed first on short looks: not reproducing may be mail come late
+            if budget.first is not None and budget.any_doubtful():
+                # failures on short looks: not reproducing may be mail come late
                 self.example, failure, (exchanges, mail) = budget.best() or budget.first
                 self.recorder.current, self.recorder.mail = list(exchanges), list(mail)
                 raise self._judged_fully(body, budget, failure) from None
@@ -759,25 +773,33 @@ class RunContext:
         """The failure to report for the shrunk example (``self.example``, whose
         exchanges the recorder holds): its own when it was judged on full looks, or its
         short looks close (looks.py), or it fails again; else the first failure found,
-        judged the same way (NoSureFailure when that one does not stand either)."""
-        if (sure := self._standing(body, budget, self.example, failure)) is not None:
+        judged the same way on what it was found with (NoSureFailure when that one does
+        not stand either)."""
+        shrunk = self.example
+        if (sure := self._standing(body, shrunk, failure, budget.doubtful(shrunk),
+                                   budget.opened(shrunk))) is not None:
             return sure
         assert budget.first is not None  # short looks begin after a failure
         self.example, first, (exchanges, mail) = budget.first
         self.recorder.current, self.recorder.mail = list(exchanges), list(mail)
-        if (sure := self._standing(body, budget, self.example, first)) is not None:
+        same = example_key(self.example) == example_key(shrunk)  # judged again just now
+        if (sure := self._standing(body, self.example, first, budget.first_doubtful,
+                                   budget.first_opened, again=not same)) is not None:
             return sure
         raise NoSureFailure
 
-    def _standing(self, body: Callable[[Any], None], budget: ShrinkBudget, example: Any,
-                  failure: Exception) -> Exception | None:
-        """``failure`` of ``example`` if it was judged on full looks or its open looks
-        close; else how it fails when judged again (None: it passes then)."""
-        if not budget.doubtful(example):
+    def _standing(self, body: Callable[[Any], None], example: Any, failure: Exception,
+                  doubtful: bool, opened: list[OpenLook], again: bool = True
+                  ) -> Exception | None:
+        """``failure`` of ``example`` if it was judged on full looks (not ``doubtful``)
+        or its ``opened`` looks close; else how it fails when judged ``again`` (None: it
+        passes then, or is not judged again)."""
+        if not doubtful:
             return failure
-        opened = budget.opened(example)
         if opened and not self._came_late(opened):
             return failure  # its short looks closed: what full looks would have seen
+        if not again:
+            return None
         try:
             self._run_one(body, example)
         except CheckFailed as exc:

@@ -1,36 +1,37 @@
 """How long to look for what a call causes (the owner's notifications, the mail sent).
 
-A finding is only ever made on a **full look**: until the settle time (``--settle-time``)
-has passed, or what is due has come. While a found failure is shrunk, though, each
-candidate would wait the full settle time for the very mail or notification whose absence
-is the failure (issue 12: a mail fault made a run several times slower than a clean one).
-So once a failure has been found on a full look, a candidate gets a **short look**: a few
+A verdict is only ever the one a **full look** gives: one that lasts until the settle time
+(``--settle-time``) has passed, or what is due has come. Waiting that long in every example
+made a faulty target slow to judge (issue 12: each shrink candidate waited the full settle
+time for the very mail whose absence was the failure), so a look is often **short**: a few
 times the longest lag this target has shown, in this run, for what did come (all it waited
-for or part of it: a recipient's mail while another's never came; never less
-than ``MIN_LOOK``, never more than the settle time; a kind never seen to come gets full
-looks). A candidate whose short look ended before all it waited for had come is
-*doubtful*: the example finally reported is then judged again with full looks, and if it
-passes that way, the first failure found (on full looks) is reported instead. A report
-never rests on a short look; a short look only steers shrinking.
+for or part of it: a recipient's mail while another's never came, or mail that came after a
+short look); never less than ``MIN_LOOK``, never more than the settle time.
+
+Notifications: a look is short only while a failure is shrunk, and only once their lag is
+known. A candidate whose short look ended before all it waited for had come is *doubtful*:
+the example finally reported is then judged again with full looks, and if it passes that
+way, the first failure found is reported instead (judged the same way).
 
 Mail goes further, because a look at mail can be **completed later**: each example's
 recipients are its own (``observe.tag_recipients``) and the capture keeps what comes after
-a look (``SmtpCapture.came_since``). So while a check's examples run (``confirming``), a
-look at mail is short as soon as this target's mail lag is known, and each short look that
-ended without all it waited for is kept **open** (``OpenLook``); the first look that sees
-mail come gives the lag, and its own rest is short. An open look is closed by
-waiting until the settle time has passed since it began: if no more mail came to its
-addresses, the full look would have seen exactly what the short one saw, so the judgment
-made on it stands; if some came, the example is judged again on full looks. A failure is
-closed at once, before it is reported or shrunk; the open looks of passing examples are
-closed together when the check's examples are done (one settle time for all of them,
-instead of one per example: a target that drops a Cc copy made every example of a passing
-mail check wait the full settle time). A look at notifications cannot be completed later
-(reading them consumes them), so outside shrinking it stays full."""
+a look, with its time (``SmtpCapture.came_since``). So while a check's examples run
+(``confirming``), a look at mail is short as soon as this target's mail lag is known (the
+first look that sees mail come gives it, and its own rest is short), and each short look
+that ended without all it waited for is kept **open** (``OpenLook``). An open look is closed
+by waiting until the settle time has passed since it began: if no more mail came to its
+addresses by then, the full look would have seen exactly what the short one saw, so the
+judgment made on it stands; if some came, the example is judged again on full looks. A
+failure outside a Hypothesis run is closed at once; the first failure of a Hypothesis run
+is shrunk at once and closed with the shrunk one (if neither stands, the run is made again
+on full looks); the open looks of passing examples are closed together when the check's
+examples are done (one settle time for all of them, instead of one per example: a target
+that drops a Cc copy made every example of a passing mail check wait the full settle
+time). A look at notifications cannot be completed later (reading them consumes them), so
+outside shrinking it stays full."""
 
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
 
@@ -53,17 +54,20 @@ class OpenLook:
 
 
 class MailPath(Protocol):
-    def came_since(self, place: int, addresses: list[str], timeout: float) -> bool: ...
+    def came_since(self, place: int, addresses: list[str], deadline: float
+                   ) -> float | None: ...
 
 
-def came_late(capture: MailPath, opened: list[OpenLook], settle: float) -> list[OpenLook]:
+def came_late(capture: MailPath, opened: list[OpenLook], settle: float
+              ) -> dict[OpenLook, float]:
     """The open looks to whose addresses more mail came before the settle time had passed
-    since they began (waiting until then: for all of them, at most one settle time)."""
-    late = []
+    since they began (waiting until then: for all of them, at most one settle time), each
+    with how long after it began that mail came (a lag of this target)."""
+    late = {}
     for look in sorted(opened, key=lambda o: o.started):
-        remaining = look.started + settle - time.monotonic()
-        if capture.came_since(look.place, list(look.addresses), max(0.0, remaining)):
-            late.append(look)
+        came = capture.came_since(look.place, list(look.addresses), look.started + settle)
+        if came is not None:
+            late[look] = max(0.0, came - look.started)
     return late
 
 

@@ -115,7 +115,7 @@ def mail_to(ctx: RunContext, addresses: list[str]) -> list[tuple[list[str], byte
     the settle deadline has passed); mail to anyone else on the same SMTP path is not this
     example's and is left out."""
     started = time.monotonic()
-    if ctx.looks.learns(MAIL):  # the look is short once the first of the mail has come
+    if addresses and ctx.looks.learns(MAIL):  # short once the first of the mail has come
         some, _place = ctx.capture.look(addresses, ctx.looks.seconds(MAIL), some=True)
         if _addressed_to(some, addresses) and ctx.capture.last_arrival is not None:
             ctx.looks.came(MAIL, max(0.0, ctx.capture.last_arrival - started))

@@ -45,7 +45,9 @@ class ShrinkBudget:
         self._examples: dict[str, Any] = {}
         self._doubtful: set[str] = set()
         self._opened: dict[str, list[Any]] = {}
-        self.first: tuple[Any, Exception, Any] | None = None  # the first failure (doubtful?)
+        self.first: tuple[Any, Exception, Any] | None = None  # the first failure
+        self.first_doubtful = False
+        self.first_opened: list[Any] = []
 
     def remember(self, example: Any, failure: Exception, evidence: Any,
                  doubtful: bool = False, opened: list[Any] | None = None) -> None:
@@ -61,12 +63,17 @@ class ShrinkBudget:
             self._doubtful.add(key)
         else:
             self._doubtful.discard(key)
-        if self.first is None:
+        if self.first is None:  # with its doubt and open looks as they were then
             self.first = (example, failure, evidence)
+            self.first_doubtful, self.first_opened = doubtful, opened or []
 
     def doubtful(self, example: Any) -> bool:
         """True when ``example`` last failed on a short look: to be judged again."""
         return example_key(example) in self._doubtful
+
+    def any_doubtful(self) -> bool:
+        """True when some failure remembered stood on short looks."""
+        return bool(self._doubtful) or self.first_doubtful
 
     def opened(self, example: Any) -> list[Any]:
         """The open short looks at mail of a doubtful ``example`` (empty: none that can be

@@ -2,10 +2,11 @@
 here, and the addMessage2/3 checks look at what arrived. Each arrival is signalled on a
 condition variable, so a check waiting for mail wakes at once when it comes (no polling).
 
-The mail is kept in the order it came, each with its place in that order (``mark``):
-``clear`` starts a new view for the next example without forgetting what came before,
-so that mail coming late, after a short look (looks.py), can still be asked for
-(``came_since``); mail older than ``KEPT_SECONDS`` is forgotten."""
+The mail is kept in the order it came, with its time of arrival; a look returns the place
+in that order where what it saw ends. ``clear`` starts a new view for the next example
+without forgetting what came before, so that mail coming late, after a short look
+(looks.py), can still be asked for (``came_since``); mail older than ``KEPT_SECONDS`` is
+forgotten."""
 
 from __future__ import annotations
 
@@ -99,20 +100,24 @@ class SmtpCapture:
                     return mail, self._forgotten + len(self._mail)
                 self._cond.wait(remaining)
 
-    def came_since(self, place: int, addresses: list[str], timeout: float) -> bool:
-        """Whether mail to any of ``addresses`` has come after ``place`` (from ``look``),
-        waiting up to ``timeout`` seconds for it."""
+    def came_since(self, place: int, addresses: list[str], deadline: float
+                   ) -> float | None:
+        """When the first mail to any of ``addresses`` after ``place`` (from ``look``)
+        came, if it came by ``deadline`` (a ``time.monotonic()``), waiting until then for
+        it; None if none did. Mail forgotten since may have come: then ``deadline``."""
         wanted = {a.lower() for a in addresses}
-        deadline = time.monotonic() + timeout
         with self._cond:
             while True:
-                if place < self._forgotten or any(
-                        wanted & {r.lower() for r in rcpts} for rcpts, _ in
-                        self._since(place)):
-                    return True  # forgotten: whether it came is not known, so say it did
+                if place < self._forgotten:
+                    return deadline
+                came = next((came for came, rcpts, _content in
+                             self._mail[place - self._forgotten:]
+                             if wanted & {r.lower() for r in rcpts}), None)
+                if came is not None:
+                    return came if came <= deadline else None
                 remaining = deadline - time.monotonic()
                 if remaining <= 0:
-                    return False
+                    return None
                 self._cond.wait(remaining)
 
 

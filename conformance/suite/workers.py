@@ -42,6 +42,9 @@ from conformance.suite.registry import Check
 OBSERVE_MAIL = frozenset({"AM23-MAIL", "AM23-BCC-HIDDEN", "AM23-ILLEGAL-ADDRESS",
                           "AM23-MAIL-HEADERS"})
 SWITCH_INTERVAL_S = 0.0005
+# Each worker numbers its examples' mail recipients from number * WORKER_TAGS
+# (observe.tag_recipients), so that mail coming late is never taken for another's.
+WORKER_TAGS = 10_000_000
 RANDOM_NOTE = "Do not use the `random` module inside strategies"
 
 
@@ -90,6 +93,8 @@ def worker_context(main: RunContext, number: int = 1) -> RunContext:
     ctx._ids_seen = {}  # read with this worker's recorder, of this worker's tickets
     ctx.notes = Notifications(ctx)  # its own barriers, read through the hub as this worker
     ctx.looks = main.looks.forked()  # the lags seen so far; shrinking is the worker's own
+    ctx.open_passes = []
+    ctx._tag = number * WORKER_TAGS  # mail recipients of its own, never the main's
     if main.unknown is not None:  # the verified ids are shared, the probes are the worker's
         ctx.unknown = copy.copy(main.unknown)
         ctx.unknown._call = ctx.client.call
