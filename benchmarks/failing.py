@@ -39,7 +39,8 @@ from conformance.reference.faults import CATALOGUE, FaultSpec
 from conformance.suite import runner
 from conformance.suite.catalogue import select
 from conformance.suite.config import PROFILES
-from conformance.suite.outcome import FAILED, Outcome, run_check
+from conformance.suite.outcome import FAILED, Outcome
+from conformance.suite.provisional import run_in_order
 
 FAULTS = {spec.name: spec for spec in CATALOGUE}
 
@@ -75,12 +76,12 @@ def timed_run(fault: FaultSpec | None, checks: list[str], profile: str, seed: in
         ctx = prepared_context(embedded, profile, seed)
         ctx.config.settle_time = settle_time  # None: the embedded target's default
         started = time.perf_counter()
-        outcomes = [run_check(ctx, check, None, "") for check in select(checks)]
+        outcomes = run_in_order(ctx, select(checks), lambda _id: "")  # as a session does
         seconds = time.perf_counter() - started
         ctx.teardown()
         ctx.client.session.close()
         time.sleep(0.2)  # let waitress finish its last task before the target closes
-    return seconds, outcomes
+    return seconds, list(outcomes.values())
 
 
 def fault_spec(name: str) -> FaultSpec:

@@ -23,7 +23,7 @@ from throughput import every_exchange, prepared_context  # beside this script
 from conformance.suite import runner
 from conformance.suite.catalogue import all_checks
 from conformance.suite.config import PROFILES
-from conformance.suite.outcome import run_check
+from conformance.suite.provisional import run_in_order
 
 
 def main() -> None:
@@ -40,7 +40,7 @@ def main() -> None:
         with every_exchange(ctx) as recorded:
             started = time.perf_counter()
             profiler.enable()
-            outcomes = [run_check(ctx, check, None, "") for check in all_checks()]
+            outcomes = list(run_in_order(ctx, all_checks(), lambda _id: "").values())
             profiler.disable()
             wall = time.perf_counter() - started
 

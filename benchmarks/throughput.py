@@ -3,7 +3,8 @@
 What is measured, in one process and against one running target:
 
 1. the suite: every registered check of a profile (default ``standard``) run with
-   :func:`conformance.suite.outcome.run_check`, wall clock from the first check to the last;
+   :func:`conformance.suite.provisional.run_in_order` (as a serial session runs them), wall
+   clock from the first check to the last;
    it counts checked examples (sum of ``Outcome.examples``) and SOAP calls (every exchange
    the recording client made, including set-up and observation calls of the checks);
 2. a raw replay: the very same request bytes, in the same order, POSTed with their
@@ -41,7 +42,7 @@ from conformance.suite.catalogue import all_checks
 from conformance.suite.client import Exchange
 from conformance.suite.config import PROFILES, SuiteConfig
 from conformance.suite.context import RunContext
-from conformance.suite.outcome import run_check
+from conformance.suite.provisional import run_in_order
 
 
 def soap_action(contract: Contract, operation: str) -> str:
@@ -132,7 +133,7 @@ def main() -> None:
         ctx = prepared_context(embedded, args.profile, args.seed)
         with every_exchange(ctx) as recorded:
             started = time.perf_counter()
-            outcomes = [run_check(ctx, check, None, "") for check in all_checks()]
+            outcomes = list(run_in_order(ctx, all_checks(), lambda _id: "").values())
             suite_s = time.perf_counter() - started
         ctx.client.session.close()
         raw_s = replay(ctx.config.endpoint, ctx.contract, recorded)

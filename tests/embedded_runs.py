@@ -9,7 +9,8 @@ from conformance.suite import runner
 from conformance.suite.catalogue import select
 from conformance.suite.config import PROFILES, SuiteConfig
 from conformance.suite.context import RunContext
-from conformance.suite.outcome import Outcome, run_check
+from conformance.suite.outcome import Outcome
+from conformance.suite.provisional import run_in_order
 
 
 def run_with(checks: list[str], faults: list[str] | None = None, profile: str = "quick",
@@ -23,5 +24,5 @@ def run_with(checks: list[str], faults: list[str] | None = None, profile: str = 
         runner.embedded_config(config, embedded.target.endpoint)
         state = runner.prepare(config, embedded.capture)
         assert state.context is not None
-        outcomes = {c.id: run_check(state.context, c, None, "replay") for c in select(checks)}
+        outcomes = run_in_order(state.context, select(checks), lambda _check_id: "replay")
         return outcomes, state.context

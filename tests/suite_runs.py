@@ -6,7 +6,8 @@ from __future__ import annotations
 from conformance.suite import runner
 from conformance.suite.catalogue import select
 from conformance.suite.config import PROFILES, SuiteConfig
-from conformance.suite.outcome import Outcome, run_check
+from conformance.suite.outcome import Outcome
+from conformance.suite.provisional import run_in_order
 
 
 def prepare_and_run(endpoint: str, wsdl: str, checks: list[str], seed: int = 1
@@ -18,5 +19,5 @@ def prepare_and_run(endpoint: str, wsdl: str, checks: list[str], seed: int = 1
     runner.embedded_config(config, endpoint)
     config.embedded = False
     state = runner.prepare(config)
-    return {check.id: run_check(state.context, check, None, "replay")
-            for check in select(checks)}
+    assert state.context is not None
+    return run_in_order(state.context, select(checks), lambda _check_id: "replay")

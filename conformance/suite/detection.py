@@ -13,7 +13,8 @@ from conformance.reference.faults import CATALOGUE, FaultSpec
 from conformance.suite import runner
 from conformance.suite.catalogue import select
 from conformance.suite.config import PROFILES, SuiteConfig
-from conformance.suite.outcome import FAILED, Outcome, run_check
+from conformance.suite.outcome import FAILED, Outcome
+from conformance.suite.provisional import run_in_order
 
 
 def run_embedded(faults: list[str], checks: list[str] | None = None, profile: str = "quick",
@@ -31,10 +32,11 @@ def run_embedded(faults: list[str], checks: list[str] | None = None, profile: st
             setattr(config, name, value)
         runner.embedded_config(config, embedded.target.endpoint)
         state = runner.prepare(config, embedded.capture)
-        outcomes = {check.id: run_check(state.context, check, None,
-                                        f"conformance replay results.json --check {check.id}")
-                    for check in select(checks or [])}
-        state.context.teardown()  # type: ignore[union-attr]
+        assert state.context is not None
+        outcomes = run_in_order(state.context, select(checks or []),
+                                lambda check_id: "conformance replay results.json --check "
+                                                 f"{check_id}")
+        state.context.teardown()
         return outcomes
 
 

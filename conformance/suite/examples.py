@@ -55,6 +55,9 @@ class ExampleRuns:
     replay_example: Any
     inputs: list[dict[str, Any]]
     open_passes: list[tuple[Any, list[OpenLook]]]
+    # While the check runs provisionally (suite/provisional.py): the open looks whose
+    # closing is left to the caller; None: they are closed here.
+    deferred: list[OpenLook] | None
 
     def begin_check(self, check_id: str, sliced: bool) -> None:
         """Before a check runs: the slices of it this runner runs (suite/slices.py)."""
@@ -177,7 +180,7 @@ class ExampleRuns:
         except CheckFailed:
             if looks.shrinking or not looks.opened or not close:
                 raise
-            if looks.closable() and not self._came_late(looks.opened):
+            if looks.closable() and self._closes(looks.opened):
                 looks.cut_short = False  # closed: what a full look would have seen
                 raise
             self._on_full_looks(body, example)
@@ -185,9 +188,23 @@ class ExampleRuns:
         if looks.opened and not looks.shrinking:
             self.open_passes.append((example, list(looks.opened)))
 
-    def _came_late(self, opened: list[OpenLook]) -> set[OpenLook]:
-        """The ``opened`` looks to which more mail came by the settle time (the lag it
-        came with is learnt)."""
+    def _closes(self, opened: list[OpenLook]) -> bool:
+        """Whether the ``opened`` looks close: no more mail came to them by the settle
+        time (waiting until then). While the check runs provisionally they are taken to
+        close, and kept in ``deferred`` to be closed by the caller (suite/provisional.py)."""
+        if self._defers(opened):
+            return True
+        return not self.came_late(opened)
+
+    def _defers(self, opened: list[OpenLook]) -> bool:
+        if self.deferred is None:
+            return False
+        self.deferred.extend(opened)
+        return True
+
+    def came_late(self, opened: list[OpenLook]) -> set[OpenLook]:
+        """The ``opened`` looks to which more mail came by the settle time, waiting until
+        then (the lag it came with is learnt)."""
         if self.capture is None or not opened:
             return set()
         late = came_late(self.capture, opened, self.looks.settle_seconds)
@@ -211,9 +228,9 @@ class ExampleRuns:
         came are judged again on full looks; the first that fails then is simplified and
         fails the check."""
         opened = [look for _example, looks in self.open_passes for look in looks]
-        if not opened:
+        if not opened or self._defers(opened):
             return
-        late = self._came_late(opened)
+        late = self.came_late(opened)
         for example, looks in self.open_passes:
             if not late.intersection(looks):
                 continue
@@ -408,7 +425,7 @@ class ExampleRuns:
         passes then, or is not judged again)."""
         if not doubtful:
             return failure
-        if opened and not self._came_late(opened):
+        if opened and self._closes(opened):
             return failure  # its short looks closed: what full looks would have seen
         if not again:
             return None

@@ -48,6 +48,7 @@ from conformance.suite.outcome import (
     exchange_record,
     run_check,
 )
+from conformance.suite.provisional import outcomes_from
 from conformance.suite.replay_command import replay_command as build_replay_command
 from conformance.suite.replay_command import secret_env
 from conformance.suite.slices import slice_count
@@ -119,6 +120,10 @@ class SuiteState:
     detection: dict[str, Any] | None = None  # the fault catalogue's score, when asked
     parallel: dict[str, Outcome] | None = None  # --workers: every check's outcome
     planned: list[str] = field(default_factory=list)  # the session's checks, in order
+    # the checks of the tests this session runs, in their order (empty: not known, as on a
+    # pytest-xdist worker): mail checks in a row run provisionally (suite/provisional.py)
+    ordered: list[str] = field(default_factory=list)
+    provisional: dict[str, Outcome] = field(default_factory=dict)  # run, not yet reported
     # Work to run in the session after the checks, before results.json: Hypothesis runs
     # there once its pytest plugin is loaded (run before, it warns of a side effect).
     at_finish: list[Callable[[], None]] = field(default_factory=list)
@@ -179,6 +184,17 @@ def pytest_collection_modifyitems(config: pytest.Config) -> None:
     as for a bad option."""
     if USAGE_KEY in config.stash:
         raise pytest.UsageError(config.stash[USAGE_KEY])
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """Note the checks of the tests that will run, in order (after -k and the like); not
+    on a pytest-xdist worker, which runs only the tests it is sent."""
+    if hasattr(session.config, "workerinput"):
+        return
+    state = session.config.stash[STATE_KEY]
+    calls = [getattr(item, "callspec", None) for item in session.items]
+    state.ordered = [call.params["check_id"] for call in calls
+                     if call is not None and "check_id" in call.params]
 
 
 def config_from_options(opts: pytest.Config) -> SuiteConfig:
@@ -318,9 +334,7 @@ def execute(state: SuiteState, check_id: str) -> Outcome:
     if state.config is not None and state.config.workers > 1 and state.setup_error is None:
         outcome = parallel_outcome(state, check_id)
     else:
-        outcome = run_check(state.context if state.setup_error is None else None,
-                            select([check_id])[0], state.setup_error,
-                            replay_command(state, check_id))
+        outcome = serial_outcome(state, check_id)
     if state.setup_failure is not None and check_id == SETUP_CHECK:
         outcome.status, outcome.failure = FAILED, state.setup_failure
         outcome.reason = None
@@ -331,6 +345,19 @@ def execute(state: SuiteState, check_id: str) -> Outcome:
     if state.progress is not None:
         state.progress.done(outcome)
     return outcome
+
+
+def serial_outcome(state: SuiteState, check_id: str) -> Outcome:
+    """The check's outcome from this session's one context; the mail checks in a row from
+    it run provisionally (suite/provisional.py), and each is reported in its turn."""
+    if check_id not in state.provisional:
+        check = select([check_id])[0]
+        if state.setup_error is not None or state.context is None:
+            return run_check(None, check, state.setup_error, replay_command(state, check_id))
+        ordered = select(state.ordered) if check_id in state.ordered else [check]
+        state.provisional = outcomes_from(state.context, ordered, check,
+                                          lambda cid: replay_command(state, cid))
+    return state.provisional.pop(check_id)
 
 
 def parallel_outcome(state: SuiteState, check_id: str) -> Outcome:

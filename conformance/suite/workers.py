@@ -35,12 +35,12 @@ from conformance.suite.client import Recorder, TargetClient
 from conformance.suite.context import RUN_SESSION, RunContext, text
 from conformance.suite.observe import Notifications
 from conformance.suite.outcome import Outcome, run_check
+from conformance.suite.provisional import MAIL_CHECKS
 from conformance.suite.registry import Check
 
 # Checks that read the SMTP capture, which every worker's mail reaches: they run alone.
 # (AM-ERR-NO-CHANGE reads only its own example's tagged recipients, and never clears it.)
-OBSERVE_MAIL = frozenset({"AM23-MAIL", "AM23-BCC-HIDDEN", "AM23-ILLEGAL-ADDRESS",
-                          "AM23-MAIL-HEADERS"})
+OBSERVE_MAIL = MAIL_CHECKS
 SWITCH_INTERVAL_S = 0.0005
 # Each worker numbers its examples' mail recipients from number * WORKER_TAGS
 # (observe.tag_recipients), so that mail coming late is never taken for another's.
@@ -93,7 +93,7 @@ def worker_context(main: RunContext, number: int = 1) -> RunContext:
     ctx._ids_seen = {}  # read with this worker's recorder, of this worker's tickets
     ctx.notes = Notifications(ctx)  # its own barriers, read through the hub as this worker
     ctx.looks = main.looks.forked()  # the lags seen so far; shrinking is the worker's own
-    ctx.open_passes = []
+    ctx.open_passes, ctx.deferred = [], None
     ctx._tag = number * WORKER_TAGS  # mail recipients of its own, never the main's
     if main.unknown is not None:  # the verified ids are shared, the probes are the worker's
         ctx.unknown = copy.copy(main.unknown)
