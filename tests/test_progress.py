@@ -79,3 +79,22 @@ def test_a_shard_plans_the_examples_of_its_slices_only() -> None:
     time.sleep(TICK_S * 2)
     progress.done(outcome("AM-STATUS", PASSED, 75))
     assert "running    0/75 examples" in out.getvalue()
+
+
+def test_the_mail_checks_run_first_under_a_line_of_their_own() -> None:
+    for live in (True, False):
+        out = io.StringIO()
+        progress = Progress(PROFILES["quick"], 2, out, live=live)
+        ctx = Context(examples_run=3)
+        with progress.ahead(["AM23-MAIL", "AM23-BCC-HIDDEN"], ctx):
+            ctx.examples_run = 30
+            time.sleep(TICK_S * 3)
+        progress.start("AM-STATUS", ctx)
+        progress.done(outcome("AM-STATUS", PASSED, 20))
+        lines = out.getvalue().split("\n")
+        assert lines[0].rpartition("\r\x1b[K")[2].startswith(
+            "[ahead] AM23-MAIL, AM23-BCC-HIDDEN: 27 examples run first, each reported in "
+            "its turn")
+        assert ("[ahead] AM23-MAIL, AM23-BCC-HIDDEN: running   27 examples" in lines[0]
+                ) == live
+        assert lines[1].rpartition("\r\x1b[K")[2].startswith("[1/2] AM-STATUS")

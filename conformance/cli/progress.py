@@ -1,5 +1,7 @@
 """Progress of ``conformance run``, one line per check: its id, the examples done of those
-planned, the failures of the run so far, and the elapsed time.
+planned, the failures of the run so far, and the elapsed time. The checks that read the
+mail capture run first (suite/provisional.py) under a line of their own; each is then
+reported in its turn.
 
 On a terminal the line is live (rewritten a few times a second while the check runs); in
 CI logs (no terminal, or ``CI`` set) each check gets one plain line when it ends. The lines
@@ -12,6 +14,8 @@ import os
 import sys
 import threading
 import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import IO, Any
 
 from conformance.suite.catalogue import select
@@ -61,18 +65,43 @@ class Progress:
 
     def start(self, check_id: str, context: Any) -> None:
         self.index += 1
-        self._check, self._context, self._started = check_id, context, time.monotonic()
+        self._check = check_id
+        self._begin(context, self._line)
+
+    @contextmanager
+    def ahead(self, check_ids: list[str], context: Any) -> Iterator[None]:
+        """While ``check_ids`` run first: a line of their own (in a log, when they are
+        done), before the line of any check."""
+        names = ", ".join(check_ids)
+        self._begin(context, lambda: f"[ahead] {names}: running {self._done():4} examples  "
+                                     f"{time.monotonic() - self._started:6.1f} s")
+        try:
+            yield
+        finally:
+            self._end()
+            self._write(f"[ahead] {names}: {self._done()} examples run first, each "
+                        f"reported in its turn  {time.monotonic() - self._started:6.1f} s",
+                        end=True)
+
+    def _begin(self, context: Any, line: Callable[[], str]) -> None:
+        self._context, self._started = context, time.monotonic()
         self._before = context.examples_run if context is not None else 0
         if self.live:
             self._stop.clear()
-            self._ticker = threading.Thread(target=self._tick, daemon=True)
+            self._ticker = threading.Thread(target=self._tick, args=(line,), daemon=True)
             self._ticker.start()
 
-    def done(self, outcome: Outcome) -> None:
+    def _end(self) -> None:
         if self._ticker is not None:
             self._stop.set()
             self._ticker.join()
             self._ticker = None
+
+    def _done(self) -> int:
+        return (self._context.examples_run - self._before) if self._context else 0
+
+    def done(self, outcome: Outcome) -> None:
+        self._end()
         if outcome.status == FAILED and not outcome.waived:
             self.failures += 1
         self._write(f"{self._head()} {outcome.status:7} {outcome.examples:4} examples  "
@@ -83,7 +112,7 @@ class Progress:
         return f"[{self.index:{width}}/{self.total}] {self._check:22}"
 
     def _line(self) -> str:
-        done = (self._context.examples_run - self._before) if self._context else 0
+        done = self._done()
         planned = planned_examples(self._check, self.profile)
         plan = self._context.tally.plan if self._context else None
         if plan is not None and plan.partial:  # a shard's slices of the check (slices.py)
@@ -91,9 +120,9 @@ class Progress:
         return (f"{self._head()} running {done:4}/{planned} examples  {self.failures} "
                 f"failures so far  {time.monotonic() - self._started:6.1f} s")
 
-    def _tick(self) -> None:
+    def _tick(self, line: Callable[[], str]) -> None:
         while not self._stop.wait(TICK_S):
-            self._write(self._line(), end=False)
+            self._write(line(), end=False)
 
     def _write(self, text: str, end: bool) -> None:
         if self.live:

@@ -48,7 +48,7 @@ from conformance.suite.outcome import (
     exchange_record,
     run_check,
 )
-from conformance.suite.provisional import outcomes_from
+from conformance.suite.provisional import SerialRun
 from conformance.suite.replay_command import replay_command as build_replay_command
 from conformance.suite.replay_command import secret_env
 from conformance.suite.slices import slice_count
@@ -121,9 +121,9 @@ class SuiteState:
     parallel: dict[str, Outcome] | None = None  # --workers: every check's outcome
     planned: list[str] = field(default_factory=list)  # the session's checks, in order
     # the checks of the tests this session runs, in their order (empty: not known, as on a
-    # pytest-xdist worker): mail checks in a row run provisionally (suite/provisional.py)
+    # pytest-xdist worker): its mail checks run first, provisionally (suite/provisional.py)
     ordered: list[str] = field(default_factory=list)
-    provisional: dict[str, Outcome] = field(default_factory=dict)  # run, not yet reported
+    serial: SerialRun | None = None  # how this session runs its checks, without --workers
     # Work to run in the session after the checks, before results.json: Hypothesis runs
     # there once its pytest plugin is loaded (run before, it warns of a side effect).
     at_finish: list[Callable[[], None]] = field(default_factory=list)
@@ -329,12 +329,18 @@ def replay_command(state: SuiteState, check_id: str) -> str:
 
 def execute(state: SuiteState, check_id: str) -> Outcome:
     """Run one check in this session and keep its outcome."""
+    parallel = state.config is not None and state.config.workers > 1
+    serial = (serial_run(state) if not parallel and state.setup_error is None
+              and state.context is not None else None)
     if state.progress is not None:
         state.progress.start(check_id, state.context)
-    if state.config is not None and state.config.workers > 1 and state.setup_error is None:
+    if parallel and state.setup_error is None:
         outcome = parallel_outcome(state, check_id)
+    elif serial is not None:
+        outcome = serial.outcome(select([check_id])[0])
     else:
-        outcome = serial_outcome(state, check_id)
+        outcome = run_check(None, select([check_id])[0], state.setup_error,
+                            replay_command(state, check_id))
     if state.setup_failure is not None and check_id == SETUP_CHECK:
         outcome.status, outcome.failure = FAILED, state.setup_failure
         outcome.reason = None
@@ -347,17 +353,18 @@ def execute(state: SuiteState, check_id: str) -> Outcome:
     return outcome
 
 
-def serial_outcome(state: SuiteState, check_id: str) -> Outcome:
-    """The check's outcome from this session's one context; the mail checks in a row from
-    it run provisionally (suite/provisional.py), and each is reported in its turn."""
-    if check_id not in state.provisional:
-        check = select([check_id])[0]
-        if state.setup_error is not None or state.context is None:
-            return run_check(None, check, state.setup_error, replay_command(state, check_id))
-        ordered = select(state.ordered) if check_id in state.ordered else [check]
-        state.provisional = outcomes_from(state.context, ordered, check,
-                                          lambda cid: replay_command(state, cid))
-    return state.provisional.pop(check_id)
+def serial_run(state: SuiteState) -> SerialRun:
+    """The session's serial run; made at its first check, which runs the session's mail
+    checks first (suite/provisional.py), with a progress line of their own."""
+    if state.serial is None:
+        assert state.context is not None
+        ordered = select(state.ordered) if state.ordered else []  # none: not known here
+        state.serial = SerialRun(state.context, ordered,
+                                 lambda cid: replay_command(state, cid))
+        if state.progress is not None and state.serial.mail:
+            with state.progress.ahead([c.id for c in state.serial.mail], state.context):
+                state.serial.run_ahead()
+    return state.serial
 
 
 def parallel_outcome(state: SuiteState, check_id: str) -> Outcome:

@@ -1,13 +1,14 @@
-"""Consecutive checks that read the mail capture, run back to back with the closing of
-their open looks at mail left until all of them have run (issue 12: one settle time for
-the group, not one per check).
+"""How a serial run runs its checks: the checks that read the mail capture first, each
+**provisionally**, the closing of their open looks at mail left until the first of them is
+reported; every other check in its turn (issue 12: a target that drops a copy made every
+mail check wait one settle time of its own, after the others had run).
 
 A check's short looks at mail that ended before all mail had come are closed by waiting
-until the settle time has passed since each began (looks.py). Each such wait rests on mail
-that never came, so a target that drops a copy made every mail check wait one settle time
-of its own. Run **provisionally** (``RunContext.deferred`` is a list), a check takes every
-open look to close and keeps it; once the group has run, the looks are closed in the order
-they began, each check's own (the waits overlap: at most one settle time for the group):
+until the settle time has passed since each began (looks.py). Run provisionally
+(``RunContext.deferred`` is a list), a check takes every open look to close and keeps it.
+When the first mail check is reported, the mail checks' looks are closed in the order they
+began, each check's own; by then the checks before it have run, so little or nothing of
+the settle time is left to wait:
 
 - if no more mail came to any of a check's looks, every closing it made would have stood,
   so it took exactly the path it takes when it closes each look at once, and its outcome
@@ -15,16 +16,19 @@ they began, each check's own (the waits overlap: at most one settle time for the
 - if some came, the check runs again, closing each look at once (examples.py), and that
   outcome is the one reported.
 
-The outcomes are reported in the order of a serial run, each with its own time and its
-own part of the closing wait. Each check draws from its own seed and judges only the mail
-to its own examples' recipients (observe.tag_recipients), so running the others before
-one closes changes nothing it sends or sees."""
+The outcomes are reported in the run's order, each with its own time and its own part of
+the closing wait, and the addMessage-family inputs each check drew are kept in that order
+too (the differential check compares the first of them). Each check draws from its own
+seed and judges only the mail to its own examples' recipients (observe.tag_recipients),
+and the others never look at mail, so running the mail checks first changes nothing they
+send or judge."""
 
 from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 from conformance.suite.outcome import Outcome, run_check
 
@@ -39,66 +43,77 @@ MAIL_CHECKS = frozenset({"AM23-MAIL", "AM23-BCC-HIDDEN", "AM23-ILLEGAL-ADDRESS",
                          "AM23-MAIL-HEADERS"})
 
 
-def mail_group(ordered: list[Check], check: Check) -> list[Check]:
-    """The checks from ``check`` on in ``ordered`` (the session's, in the order they run)
-    that read the mail capture, up to the first that does not (none: ``check`` does not
-    read it or is not in ``ordered``)."""
-    ids = [other.id for other in ordered]
-    if check.id not in MAIL_CHECKS or check.id not in ids:
-        return []
-    group = []
-    for other in ordered[ids.index(check.id):]:
-        if other.id not in MAIL_CHECKS:
-            break
-        group.append(other)
-    return group
+@dataclass
+class Provisional:
+    """A check run provisionally: its outcome, the open looks it took to close, and the
+    inputs it drew (out of the context's list until the check's turn)."""
+
+    check: Check
+    outcome: Outcome
+    deferred: list[OpenLook]
+    inputs: list[dict[str, Any]]
+
+
+class SerialRun:
+    """The checks of a run (``ordered``), run one at a time on ``ctx``: ``outcome`` gives
+    each in its turn (module docstring)."""
+
+    def __init__(self, ctx: RunContext, ordered: list[Check],
+                 replay: Callable[[str], str]) -> None:
+        self.ctx, self.replay = ctx, replay
+        self.mail = [check for check in ordered if check.id in MAIL_CHECKS]
+        self._ahead: dict[str, Provisional] | None = None  # run first, not yet closed
+        self._closed: dict[str, Provisional] = {}
+
+    def run_ahead(self) -> list[str]:
+        """Run the mail checks provisionally (once, before any other check); their ids."""
+        if self._ahead is None:
+            self._ahead = {check.id: self._provisionally(check) for check in self.mail}
+        return list(self._ahead)
+
+    def outcome(self, check: Check) -> Outcome:
+        """``check``'s outcome, in its turn."""
+        self.run_ahead()
+        assert self._ahead is not None
+        if check.id in self._ahead and not self._closed:
+            self._closed = self._close(list(self._ahead.values()))
+        if check.id not in self._closed:
+            return run_check(self.ctx, check, None, self.replay(check.id))
+        done = self._closed.pop(check.id)
+        self.ctx.inputs.extend(done.inputs)
+        return done.outcome
+
+    def _provisionally(self, check: Check) -> Provisional:
+        ctx, mark = self.ctx, len(self.ctx.inputs)
+        ctx.deferred = []
+        try:
+            outcome = run_check(ctx, check, None, self.replay(check.id))
+        finally:
+            deferred, ctx.deferred = ctx.deferred, None
+        inputs = ctx.inputs[mark:]
+        del ctx.inputs[mark:]
+        return Provisional(check, outcome, deferred, inputs)
+
+    def _close(self, runs: list[Provisional]) -> dict[str, Provisional]:
+        """Close each run's looks (waiting until the settle time has passed since the last
+        began, at most); a run with a look that mail came late to is made again."""
+        closed = {}
+        for run in runs:
+            started = time.perf_counter()
+            late = bool(run.deferred) and bool(self.ctx.came_late(run.deferred))
+            waited = time.perf_counter() - started
+            if late:
+                ctx, mark = self.ctx, len(self.ctx.inputs)
+                again = run_check(ctx, run.check, None, self.replay(run.check.id))
+                run = Provisional(run.check, again, [], ctx.inputs[mark:])
+                del ctx.inputs[mark:]
+            run.outcome.duration_s = round(run.outcome.duration_s + waited, 3)
+            closed[run.check.id] = run
+        return closed
 
 
 def run_in_order(ctx: RunContext, checks: list[Check], replay: Callable[[str], str]
                  ) -> dict[str, Outcome]:
-    """Every check's outcome, run as a serial session runs them (the mail checks in a row
-    provisionally), by id in their order."""
-    outcomes: dict[str, Outcome] = {}
-    for check in checks:
-        if check.id not in outcomes:
-            outcomes.update(outcomes_from(ctx, checks, check, replay))
-    return {check.id: outcomes[check.id] for check in checks}
-
-
-def outcomes_from(ctx: RunContext, ordered: list[Check], check: Check,
-                  replay: Callable[[str], str]) -> dict[str, Outcome]:
-    """``check``'s outcome, run as a serial session runs it (``ordered``: its checks, in
-    order): alone, or with the mail checks in a row from it, provisionally; by id."""
-    group = mail_group(ordered, check)
-    if len(group) > 1:
-        return run_provisionally(ctx, group, replay)
-    return {check.id: run_check(ctx, check, None, replay(check.id))}
-
-
-def run_provisionally(ctx: RunContext, checks: list[Check],
-                      replay: Callable[[str], str]) -> dict[str, Outcome]:
-    """Run ``checks`` one after the other, each provisionally, then close their open looks
-    (module docstring); each check's outcome by id."""
-    runs: list[tuple[Check, Outcome, list[OpenLook], list[dict]]] = []
-    for check in checks:
-        mark = len(ctx.inputs)
-        ctx.deferred = []
-        try:
-            outcome = run_check(ctx, check, None, replay(check.id))
-        finally:
-            deferred, ctx.deferred = ctx.deferred, None
-        runs.append((check, outcome, deferred, ctx.inputs[mark:]))
-    first = len(ctx.inputs) - sum(len(inputs) for *_rest, inputs in runs)
-    del ctx.inputs[first:]  # put back below, each check's from the run that counts
-    outcomes = {}
-    for check, outcome, deferred, inputs in runs:
-        started = time.perf_counter()
-        if deferred and ctx.came_late(deferred):
-            mark = len(ctx.inputs)
-            outcome = run_check(ctx, check, None, replay(check.id))  # closing at once
-            inputs = ctx.inputs[mark:]
-            del ctx.inputs[mark:]
-        outcome.duration_s = round(outcome.duration_s + time.perf_counter() - started, 3)
-        ctx.inputs.extend(inputs)
-        outcomes[check.id] = outcome
-    return outcomes
+    """Every check's outcome, run as a serial session runs them, by id in their order."""
+    run = SerialRun(ctx, checks, replay)
+    return {check.id: run.outcome(check) for check in checks}
