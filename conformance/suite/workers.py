@@ -12,7 +12,8 @@ What makes it safe:
   and about tickets no worker made, and the notes about another worker's tickets wait in
   that worker's inbox. With one worker nothing changes.
 - The SMTP capture sees the mail of every worker, so the checks that read it
-  (:data:`OBSERVE_MAIL`) run alone, after the others.
+  (:data:`OBSERVE_MAIL`) run alone: first, provisionally, on the main context; their looks
+  at mail are closed once the others have run (suite/provisional.py).
 
 Threads, not processes: the time of a run against a remote target is mostly waiting for
 answers, and waits overlap on threads (Hypothesis is thread-safe since 6.136).
@@ -27,6 +28,7 @@ import warnings
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 from hypothesis.errors import HypothesisDeprecationWarning
@@ -35,7 +37,7 @@ from conformance.suite.client import Recorder, TargetClient
 from conformance.suite.context import RUN_SESSION, RunContext, text
 from conformance.suite.observe import Notifications
 from conformance.suite.outcome import Outcome, run_check
-from conformance.suite.provisional import MAIL_CHECKS
+from conformance.suite.provisional import MAIL_CHECKS, SerialRun
 from conformance.suite.registry import Check
 
 # Checks that read the SMTP capture, which every worker's mail reaches: they run alone.
@@ -121,9 +123,9 @@ class _Done:
     attachments: list[str] = field(default_factory=list)
 
 
-def _run(ctx: RunContext, check: Check, replay: Callable[[str], str]) -> _Done:
+def _run(ctx: RunContext, outcome_of: Callable[[], Outcome]) -> _Done:
     marks = len(ctx.inputs), len(ctx.created_tickets), len(ctx.created_attachments)
-    outcome = run_check(ctx, check, None, replay(check.id))
+    outcome = outcome_of()
     return _Done(outcome, ctx.inputs[marks[0]:], ctx.created_tickets[marks[1]:],
                  ctx.created_attachments[marks[2]:])
 
@@ -155,6 +157,12 @@ def _run_threads(main: RunContext, contexts: list[RunContext], checks: list[Chec
                  done: dict[str, _Done], replay: Callable[[str], str]) -> None:
     queue = deque(c for c in checks if c.id not in OBSERVE_MAIL)
     lock = threading.Lock()
+    mail = SerialRun(main, [c for c in checks if c.id in OBSERVE_MAIL], replay)
+    marks = len(main.created_tickets), len(main.created_attachments)
+    mail.run_ahead()  # alone, before the others; closed after them (suite/provisional.py)
+    # what they made stays the main context's own while the others run (its tickets'
+    # notifications are its to judge); merged with the first of them (_merge)
+    made = main.created_tickets[marks[0]:], main.created_attachments[marks[1]:]
 
     def work(ctx: RunContext) -> None:
         while True:
@@ -162,7 +170,8 @@ def _run_threads(main: RunContext, contexts: list[RunContext], checks: list[Chec
                 if not queue:
                     return
                 check = queue.popleft()
-            done[check.id] = _run(ctx, check, replay)
+            done[check.id] = _run(ctx, partial(run_check, ctx, check, None,
+                                               replay(check.id)))
 
     interval = sys.getswitchinterval()
     # A worker woken by an answer waits for the interpreter lock while another computes:
@@ -175,9 +184,11 @@ def _run_threads(main: RunContext, contexts: list[RunContext], checks: list[Chec
             thread.start()
         for thread in threads:
             thread.join()
-        for check in checks:
-            if check.id in OBSERVE_MAIL:
-                done[check.id] = _run(main, check, replay)
+        for check in mail.mail:
+            done[check.id] = _run(main, partial(mail.outcome, check))
+        if mail.mail:  # what the mail checks made when they ran first is cleaned up too
+            first = done[mail.mail[0].id]
+            first.tickets[:0], first.attachments[:0] = made
     finally:
         sys.setswitchinterval(interval)
         for ctx in contexts:
