@@ -27,7 +27,9 @@ is shrunk at once and closed with the shrunk one (if neither stands, the run is 
 on full looks); the open looks of passing examples are closed together when the check's
 examples are done (one settle time for all of them, instead of one per example: a target
 that drops a Cc copy made every example of a passing mail check wait the full settle
-time). A look at notifications cannot be completed later (reading them consumes them), so
+time). A run runs its mail checks first, each provisionally, and closes their looks only
+when the first of them is reported (provisional.py): the settle times overlap with the
+other checks. A look at notifications cannot be completed later (reading them consumes them), so
 outside shrinking it stays full."""
 
 from __future__ import annotations
