@@ -20,7 +20,13 @@ from redis_server import redis_url  # noqa: F401  (a fixture)
 from conformance.contract import CANONICAL_WSDL
 from conformance.suite import runner
 from conformance.suite.config import PROFILES, SuiteConfig
-from conformance.suite.example_db import DEFAULT_DIR, KeyedDatabase, check_key, target_key
+from conformance.suite.example_db import (
+    DEFAULT_DIR,
+    KeyedDatabase,
+    PendingWrites,
+    check_key,
+    target_key,
+)
 from conformance.suite.registry import CheckFailed
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -131,3 +137,20 @@ def test_targets_and_contracts_do_not_share_examples(tmp_path: Path) -> None:
     one, other = (KeyedDatabase(database, key) for key in sorted(keys)[:2])
     one.save(b"k", b"v")
     assert list(one.fetch(b"k")) == [b"v"] and list(other.fetch(b"k")) == []
+
+
+def test_pending_writes_are_read_through_and_written_only_when_applied(tmp_path: Path) -> None:
+    database = DirectoryBasedExampleDatabase(str(tmp_path))
+    database.save(b"k", b"kept")
+    database.save(b"k", b"forgotten")
+    pending = PendingWrites(database)
+    pending.save(b"k", b"new")
+    pending.delete(b"k", b"forgotten")
+    pending.move(b"k", b"other", b"kept")
+    assert sorted(pending.fetch(b"k")) == [b"new"] and list(pending.fetch(b"other")) == [
+        b"kept"]
+    assert sorted(database.fetch(b"k")) == [b"forgotten", b"kept"]  # nothing written yet
+    pending.apply()
+    assert sorted(database.fetch(b"k")) == [b"new"] and list(database.fetch(b"other")) == [
+        b"kept"]
+    assert pending.writes == []

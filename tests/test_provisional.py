@@ -6,13 +6,14 @@ a check whose looks do not close (mail came late) runs again, closing at once.
 The mail path is real (the suite's SMTP capture, mail sent over loopback); the checks are
 simulated ones under the ids of the mail checks (tests/mail_target.py), so each test fixes
 when what comes. The catalogues of faults and of legitimate variants run every real check
-this way (detection.run_embedded), and so does a session (plugin.serial_outcome)."""
+this way (detection.run_embedded), and so does a session (plugin.serial_run)."""
 
 from __future__ import annotations
 
 import json
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -20,13 +21,16 @@ from typing import Any
 
 import pytest
 from hypothesis import strategies as st
-from mail_target import AT_ONCE, LATE, NEVER, SETTLE, Target, mail_context
+from hypothesis.database import DirectoryBasedExampleDatabase
+from mail_target import AT_ONCE, LATE, NEVER, SETTLE, TARGETS, Target, mail_context, send
 
+from conformance.suite import smtp_capture
 from conformance.suite.context import RunContext
-from conformance.suite.looks import Looks, OpenLook
+from conformance.suite.looks import MAIL, Looks, OpenLook
+from conformance.suite.observe import mail_to
 from conformance.suite.outcome import FAILED, PASSED
 from conformance.suite.provisional import MAIL_CHECKS, run_in_order
-from conformance.suite.registry import MUST, Check
+from conformance.suite.registry import MUST, Check, CheckFailed
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -151,6 +155,103 @@ def test_the_mail_checks_run_first_and_close_when_the_first_of_them_is_reported(
     assert [i["n"] for i in ctx.inputs[inputs_before:]] == [0, 1, 2, 0, 1, 2, 3, 0, 1]
     assert {"AM23-MAIL", "AM23-MAIL-HEADERS", "AM23-BCC-HIDDEN",
             "AM23-ILLEGAL-ADDRESS"} == MAIL_CHECKS
+
+
+def mailing(ctx: RunContext, timers: list[threading.Timer], late: int,
+            header: dict[str, str] | None = None, every_copy: bool = True
+            ) -> Callable[[Any], None]:
+    """A check body: the example numbered ``late`` gets its Cc copy LATE (with ``header``),
+    every other one at once; it fails where a copy seen carries X-Bad, or (``every_copy``)
+    where one is missing."""
+    def body(example: Any) -> None:
+        number = next(TARGETS)
+        to, cc = f"to.m{number}@conformance.test", f"cc.m{number}@conformance.test"
+        send(ctx.capture, to)
+        if example["n"] == late:
+            timers.append(threading.Timer(LATE, send, (ctx.capture, cc, header)))
+            timers[-1].start()
+        else:
+            send(ctx.capture, cc)
+        mail = mail_to(ctx, [to, cc])
+        if every_copy and {to, cc} - {r for rcpts, _content in mail for r in rcpts}:
+            raise CheckFailed(f"no mail reached {cc}")
+        if any(b"X-Bad" in content for _rcpts, content in mail):
+            raise CheckFailed("an X-Bad header in the mail")
+    return body
+
+
+@pytest.fixture
+def database(ctx: RunContext, tmp_path: Path) -> Iterator[None]:
+    ctx.config.example_db = DirectoryBasedExampleDatabase(str(tmp_path / "examples"))
+    yield
+    ctx.config.example_db = None
+
+
+@pytest.mark.usefixtures("database")
+def test_a_saved_failure_forgotten_on_a_short_look_is_kept_when_its_mail_comes_late(
+        ctx: RunContext) -> None:
+    timers: list[threading.Timer] = []
+    saved = {"variant": "v", "n": 99}
+    ctx.fixed_failures("AM23-MAIL-HEADERS").remember(saved)  # an earlier run's finding
+    body = mailing(ctx, timers, late=99, header={"X-Bad": "1"}, every_copy=False)
+    outcomes = run(ctx, [simulated("AM23-MAIL-HEADERS", body, fixed=1)])
+    for timer in timers:
+        timer.join()
+    # tried first, it passed on a short look (the copy with the bad header came later)
+    # and was forgotten by the provisional run; its look did not close, so the check ran
+    # again from what the database held before: the saved example fails there
+    assert outcomes["AM23-MAIL-HEADERS"].status == FAILED
+    assert "saved by an earlier run" in outcomes["AM23-MAIL-HEADERS"].failure["message"]
+    assert ctx.fixed_failures("AM23-MAIL-HEADERS").load() == [saved]
+
+
+@pytest.mark.usefixtures("database")
+def test_a_provisional_failure_that_stands_is_saved_once_closed(ctx: RunContext) -> None:
+    target = Target(ctx, cc_after=lambda call: AT_ONCE if call == 1 else NEVER)
+    outcomes = run(ctx, [simulated("AM23-MAIL", target.every_copy_came, fixed=2)])
+    assert outcomes["AM23-MAIL"].status == FAILED
+    assert len(ctx.fixed_failures("AM23-MAIL").load()) == 1  # for the next run to try first
+
+
+@pytest.mark.usefixtures("database")
+def test_a_provisional_failure_that_does_not_stand_is_not_saved(ctx: RunContext) -> None:
+    timers: list[threading.Timer] = []
+    inputs_before = len(ctx.inputs)
+    outcomes = run(ctx, [simulated("AM23-MAIL", mailing(ctx, timers, late=2), fixed=2)])
+    for timer in timers:
+        timer.join()
+    # the slow copy failed example 2 on a short look, and the provisional run saved it;
+    # its look did not close, and the check ran again without that save: it passes, with
+    # its own examples only, and nothing is left saved
+    assert outcomes["AM23-MAIL"].status == PASSED
+    assert [i["n"] for i in ctx.inputs[inputs_before:]] == [0, 1, 2]
+    assert ctx.fixed_failures("AM23-MAIL").load() == []
+
+
+def test_every_look_closes_before_a_check_runs_again(ctx: RunContext, closings: list[Any],
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    # a check run again begins new views of the capture, which forget old mail: stand
+    # for the 900 s it keeps mail by 1.5 s, and let the checks before take longer
+    monkeypatch.setattr(smtp_capture, "KEPT_SECONDS", 1.5)
+    slow = Check("AM-STATUS", "t", "c", MUST, "f", "core", lambda _ctx: time.sleep(2) or 0,
+                 sliced=False)
+    late = Target(ctx, cc_after=lambda call: AT_ONCE if call == 1 else LATE)
+    never = Target(ctx, cc_after=lambda call: NEVER)
+
+    def clearing(body: Callable[[Any], None]) -> Callable[[Any], None]:
+        def cleared(example: Any) -> None:
+            ctx.capture.clear()  # as every mail check's body does
+            body(example)
+        return cleared
+
+    outcomes = run(ctx, [slow, simulated("AM23-MAIL", clearing(late.without(b"Bcc:"))),
+                         simulated("AM23-BCC-HIDDEN", clearing(never.without(b"Bcc:")))])
+    late.join()
+    assert {o.status for o in outcomes.values()} == {PASSED}
+    # the first mail check ran again (mail came late to it); the second did not, and
+    # no look of its counted as late: the lag learnt is the late copy's, not the settle
+    assert never.calls == 4 and [bool(came) for _b, _l, came in closings] == [True, False]
+    assert ctx.looks.lags[MAIL] < SETTLE
 
 
 def test_a_session_reports_the_mail_checks_in_order_with_the_verdicts_of_full_looks(

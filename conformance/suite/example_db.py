@@ -101,6 +101,48 @@ class KeyedDatabase(ExampleDatabase):
         self.database.move(self.prefix + src, self.prefix + dest, value)
 
 
+class PendingWrites(ExampleDatabase):
+    """``database`` as it will be once the writes made through this one are applied: they
+    are kept until ``apply`` (or dropped with it), so a check run provisionally
+    (provisional.py) writes only once its outcome is the one kept, and a run made again
+    starts from what the database held before."""
+
+    def __init__(self, database: ExampleDatabase) -> None:
+        super().__init__()
+        self.database = database
+        self.writes: list[tuple[bool, bytes, bytes]] = []  # (saved: else deleted, key, value)
+
+    def __repr__(self) -> str:
+        return f"PendingWrites({self.database!r})"
+
+    def __eq__(self, other: object) -> bool:
+        return self is other
+
+    def __hash__(self) -> int:
+        return id(self)
+
+    def save(self, key: bytes, value: bytes) -> None:
+        self.writes.append((True, key, value))
+
+    def delete(self, key: bytes, value: bytes) -> None:
+        self.writes.append((False, key, value))
+
+    def fetch(self, key: bytes) -> Iterable[bytes]:
+        values = list(dict.fromkeys(self.database.fetch(key)))
+        for saved, written, value in self.writes:
+            if written == key and saved and value not in values:
+                values.append(value)
+            elif written == key and not saved and value in values:
+                values.remove(value)
+        return values
+
+    def apply(self) -> None:
+        """Make the writes kept in ``database``, in the order they were made."""
+        for saved, key, value in self.writes:
+            (self.database.save if saved else self.database.delete)(key, value)
+        self.writes.clear()
+
+
 def check_key(target: str, contract_sha256: str, check_id: str) -> bytes:
     digest = hashlib.sha256(f"{target}\0{contract_sha256}".encode()).hexdigest()[:24]
     return f"conformance:{digest}:{check_id}:".encode()
