@@ -23,8 +23,12 @@ from conformance.suite.config import PROFILES, SuiteConfig
 from conformance.suite.example_db import (
     DEFAULT_DIR,
     KeyedDatabase,
+    Layers,
     PendingWrites,
+    ReadOnly,
     check_key,
+    open_database,
+    pending_writes,
     target_key,
 )
 from conformance.suite.registry import CheckFailed
@@ -154,3 +158,25 @@ def test_pending_writes_are_read_through_and_written_only_when_applied(tmp_path:
     assert sorted(database.fetch(b"k")) == [b"new"] and list(database.fetch(b"other")) == [
         b"kept"]
     assert pending.writes == []
+
+
+def test_pending_writes_leave_read_only_layers_as_they_are(tmp_path: Path) -> None:
+    """--example-db-readonly: a read-only layer drops writes, also while they are kept."""
+    shared = DirectoryBasedExampleDatabase(str(tmp_path / "shared"))
+    shared.save(b"k", b"shared")
+    readonly = open_database(str(tmp_path / "shared"), tmp_path / "reports", readonly=True)
+    assert isinstance(readonly, Layers)
+    direct = open_database(str(tmp_path / "shared"), tmp_path / "direct", readonly=True)
+    composed, kept = pending_writes(readonly)
+    for database in (direct, composed):
+        assert database is not None
+        database.save(b"k", b"new")
+        database.delete(b"k", b"shared")  # dropped by the shared layer
+        assert sorted(database.fetch(b"k")) == [b"new", b"shared"]
+    assert len(kept) == 1 and sorted(readonly.fetch(b"k")) == [b"shared"]  # not yet written
+    for pending in kept:
+        pending.apply()
+    assert sorted(readonly.fetch(b"k")) == [b"new", b"shared"]
+    assert list(shared.fetch(b"k")) == [b"shared"]
+    only = ReadOnly(DirectoryBasedExampleDatabase(str(tmp_path / "local")))
+    assert pending_writes(only) == (only, [])

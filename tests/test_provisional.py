@@ -272,3 +272,20 @@ def test_a_session_reports_the_mail_checks_in_order_with_the_verdicts_of_full_lo
     junit = (tmp_path / "junit.xml").read_text()
     assert [junit.index(f"[{c}]") for c in checks] == sorted(junit.index(f"[{c}]")
                                                              for c in checks)
+
+
+def test_the_capture_forgets_nothing_while_looks_are_left_open(
+        ctx: RunContext, monkeypatch: pytest.MonkeyPatch) -> None:
+    # stand for the 900 s the capture keeps mail by 0.5 s, and let the mail checks after
+    # the first take longer: its looks, left open, are closed on what came (nothing)
+    monkeypatch.setattr(smtp_capture, "KEPT_SECONDS", 0.5)
+    never = Target(ctx, cc_after=lambda call: AT_ONCE if call == 1 else NEVER)
+
+    def slow(_example: Any) -> None:
+        ctx.capture.clear()  # as every mail check's body does: forgets what is old
+        time.sleep(0.2)
+
+    outcomes = run(ctx, [simulated("AM23-MAIL", never.without(b"Bcc:")),
+                         simulated("AM23-BCC-HIDDEN", slow)])
+    assert {o.status for o in outcomes.values()} == {PASSED}
+    assert never.calls == 4 and ctx.looks.lags[MAIL] < SETTLE  # not run again

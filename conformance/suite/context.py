@@ -95,6 +95,7 @@ class RunContext(ExampleRuns):
         # passing examples of the running check with short looks at mail still open
         self.open_passes: list[tuple[Any, list[OpenLook]]] = []
         self.deferred: list[OpenLook] | None = None  # provisional.py: closing left to it
+        self.pending_database: Any = None  # provisional.py: its writes kept until applied
         self._tag = 0  # numbers each example's mail recipients (attribution of mail)
         self.example: dict[str, Any] | None = None
         self.examples_run = 0  # across checks; a failed check's count is the difference

@@ -43,10 +43,26 @@ def open_database(spec: str | None, report_dir: Path, readonly: bool = False
         return None
     local = DirectoryBasedExampleDatabase(str(report_dir / DEFAULT_DIR))
     if spec.lower() == "default":
-        return ReadOnlyDatabase(local) if readonly else local
+        return ReadOnly(local) if readonly else local
     shared = _redis(spec) if spec.startswith(("redis://", "rediss://", "unix://")) else (
         DirectoryBasedExampleDatabase(spec))
-    return MultiplexedDatabase(local, ReadOnlyDatabase(shared)) if readonly else shared
+    return Layers(local, ReadOnly(shared)) if readonly else shared
+
+
+class ReadOnly(ReadOnlyDatabase):
+    """``ReadOnlyDatabase`` that says what it reads (``layer``)."""
+
+    def __init__(self, layer: ExampleDatabase) -> None:
+        super().__init__(layer)
+        self.layer = layer
+
+
+class Layers(MultiplexedDatabase):
+    """``MultiplexedDatabase`` that says what it is made of (``layers``)."""
+
+    def __init__(self, *layers: ExampleDatabase) -> None:
+        super().__init__(*layers)
+        self.layers = layers
 
 
 def _redis(url: str) -> ExampleDatabase:
@@ -141,6 +157,19 @@ class PendingWrites(ExampleDatabase):
         for saved, key, value in self.writes:
             (self.database.save if saved else self.database.delete)(key, value)
         self.writes.clear()
+
+
+def pending_writes(database: ExampleDatabase) -> tuple[ExampleDatabase, list[PendingWrites]]:
+    """``database`` with each layer that is written to in a ``PendingWrites`` of its own
+    (a read-only layer drops writes, and still does), and those ``PendingWrites``."""
+    if isinstance(database, ReadOnly | ReadOnlyDatabase):
+        return database, []
+    if isinstance(database, Layers):
+        parts = [pending_writes(layer) for layer in database.layers]
+        return Layers(*(layer for layer, _pending in parts)), [
+            pending for _layer, kept in parts for pending in kept]
+    kept = PendingWrites(database)
+    return kept, [kept]
 
 
 def check_key(target: str, contract_sha256: str, check_id: str) -> bytes:

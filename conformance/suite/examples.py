@@ -58,6 +58,9 @@ class ExampleRuns:
     # While the check runs provisionally (suite/provisional.py): the open looks whose
     # closing is left to the caller; None: they are closed here.
     deferred: list[OpenLook] | None
+    # ... and the run's example database, its writes kept until the outcome is (None: the
+    # run's own, config.example_db)
+    pending_database: Any
 
     def begin_check(self, check_id: str, sliced: bool) -> None:
         """Before a check runs: the slices of it this runner runs (suite/slices.py)."""
@@ -134,11 +137,13 @@ class ExampleRuns:
     # the example database (issue 13) -----------------------------------------------------
     def database_for(self, check_id: str) -> Any:
         """The check's own view of the run's example database (None: no database)."""
-        if self.config.example_db is None or self.replay_example is not None:
+        database = (self.pending_database if self.pending_database is not None
+                    else self.config.example_db)
+        if database is None or self.replay_example is not None:
             return None
         target = example_db.target_key(self.config.endpoint, self.config.embedded,
                                        self.config.faults)
-        return example_db.KeyedDatabase(self.config.example_db, example_db.check_key(
+        return example_db.KeyedDatabase(database, example_db.check_key(
             target, self.contract.sha256, check_id))
 
     def fixed_failures(self, check_id: str) -> example_db.FixedFailures:

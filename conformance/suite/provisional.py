@@ -10,27 +10,33 @@ When the first mail check is reported, the mail checks' looks are closed in the 
 began, each check's own; by then the checks before it have run, so little or nothing of
 the settle time is left to wait:
 
-- if no more mail came to any of a check's looks, every closing it made would have stood,
-  so it took exactly the path it takes when it closes each look at once, and its outcome
-  is that one: the one full looks give;
+- if no more mail came to any of a check's looks, every closing it made stands: the full
+  look would have seen what the short one saw, so each judgment it made on a short look
+  is the one a full look gives, and so is its outcome;
 - if some came, the check runs again, closing each look at once (examples.py), and that
   outcome is the one reported.
 
-Every look is closed before any check runs again (a run made again begins a new view of
-the capture, which forgets mail older than ``KEPT_SECONDS``). What a provisional run writes
-to the example database is kept apart (``example_db.PendingWrites``): written once its
-outcome is kept, dropped when the check runs again, which so starts from what the
-database held before, as a check closing each look at once would.
+The verdicts rest on that rule of looks.py, not on taking the very path a run closing at
+once takes: the lags another check's closing learns come later, the recipients are
+numbered in another order, the pool tickets are used in another order. Every look is
+closed before any check runs again, and the capture forgets nothing while looks are left
+open (``SmtpCapture.hold``: mail that may have come uncounted is taken as late). What a
+provisional run writes to the example database is kept apart (``example_db.
+pending_writes``; read-only layers still drop it): written once its outcome is kept,
+dropped when the check runs again, which so starts from what the database held before.
 
 The outcomes are reported in the run's order, each with its own time (a run made again:
 both runs') and its own part of the closing wait, and the addMessage-family inputs each
 check drew are kept in that order too (the differential check compares the first of
 them). Each check draws from its own seed and judges only the mail to its own examples'
 recipients (observe.tag_recipients; AM-ERR-NO-CHANGE, the one other check that looks at
-mail, too), so running the mail checks first changes nothing they send or judge. The cost:
-a correct target whose mail comes much later than the lag it showed (four times, looks.py)
-makes the check run again, where closing at once judged only that example again; and the
-mail checks run before the core ones, within ``--max-time``."""
+mail, too). The cost: a correct target whose mail comes much later than the lag it showed
+(four times, looks.py) makes the check run again, where closing at once judged only that
+example again; the mail checks run before the core ones, within ``--max-time`` and the
+transport's failure breaker, so a target that stops answering on mail examples errs the
+core checks too; and a run stopped before the first mail check is reported (``-x``) has
+run them unreported."""
+
 
 from __future__ import annotations
 
@@ -39,7 +45,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from conformance.suite.example_db import PendingWrites
+from conformance.suite.example_db import PendingWrites, pending_writes
 from conformance.suite.outcome import Outcome, run_check
 
 if TYPE_CHECKING:
@@ -63,7 +69,7 @@ class Provisional:
     outcome: Outcome
     deferred: list[OpenLook]
     inputs: list[dict[str, Any]]
-    writes: PendingWrites | None = None
+    writes: list[PendingWrites]
 
 
 class SerialRun:
@@ -80,6 +86,8 @@ class SerialRun:
     def run_ahead(self) -> list[str]:
         """Run the mail checks provisionally (once, before any other check); their ids."""
         if self._ahead is None:
+            if self.mail and self.ctx.capture is not None:
+                self.ctx.capture.hold()  # their looks may stay open past KEPT_SECONDS
             self._ahead = {check.id: self._provisionally(check) for check in self.mail}
         return list(self._ahead)
 
@@ -97,13 +105,13 @@ class SerialRun:
 
     def _provisionally(self, check: Check) -> Provisional:
         ctx, mark = self.ctx, len(self.ctx.inputs)
-        database = ctx.config.example_db
-        writes = PendingWrites(database) if database is not None else None
-        ctx.deferred, ctx.config.example_db = [], writes
+        database, writes = (pending_writes(ctx.config.example_db)
+                            if ctx.config.example_db is not None else (None, []))
+        ctx.deferred, ctx.pending_database = [], database
         try:
             outcome = run_check(ctx, check, None, self.replay(check.id))
         finally:
-            deferred, ctx.deferred, ctx.config.example_db = ctx.deferred, None, database
+            deferred, ctx.deferred, ctx.pending_database = ctx.deferred, None, None
         inputs = ctx.inputs[mark:]
         del ctx.inputs[mark:]
         return Provisional(check, outcome, deferred, inputs, writes)
@@ -116,16 +124,18 @@ class SerialRun:
             started = time.perf_counter()
             late.append(bool(run.deferred) and bool(self.ctx.came_late(run.deferred)))
             waits.append(time.perf_counter() - started)
+        if self.ctx.capture is not None:
+            self.ctx.capture.release()
         closed = {}
         for run, came, waited in zip(runs, late, waits, strict=True):
             if came:
                 first, ctx, mark = run.outcome.duration_s, self.ctx, len(self.ctx.inputs)
                 again = run_check(ctx, run.check, None, self.replay(run.check.id))
                 again.duration_s += first
-                run = Provisional(run.check, again, [], ctx.inputs[mark:])
+                run = Provisional(run.check, again, [], ctx.inputs[mark:], [])
                 del ctx.inputs[mark:]
-            elif run.writes is not None:
-                run.writes.apply()
+            for writes in run.writes:
+                writes.apply()
             run.outcome.duration_s = round(run.outcome.duration_s + waited, 3)
             closed[run.check.id] = run
         return closed

@@ -6,7 +6,8 @@ The mail is kept in the order it came, with its time of arrival; a look returns 
 in that order where what it saw ends. ``clear`` starts a new view for the next example
 without forgetting what came before, so that mail coming late, after a short look
 (looks.py), can still be asked for (``came_since``); mail older than ``KEPT_SECONDS`` is
-forgotten."""
+forgotten, except while ``hold`` keeps what came since (looks left open longer than that,
+provisional.py)."""
 
 from __future__ import annotations
 
@@ -38,6 +39,7 @@ class SmtpCapture:
         self._forgotten = 0  # how many came before the first one kept
         self._view = 0  # the place (in the order of arrival) where the current view begins
         self.last_arrival: float | None = None  # time.monotonic() of the latest, if any
+        self._held: int | None = None  # from this place on nothing is forgotten (hold)
         self._cond = threading.Condition()
         # aiosmtpd picks 8025 by default: without a port, find a free one instead
         self.controller = Controller(_Handler(self), hostname=host,
@@ -67,9 +69,21 @@ class SmtpCapture:
             self.last_arrival = None
             self._forget(time.monotonic() - KEPT_SECONDS)
 
+    def hold(self) -> None:
+        """Forget nothing that comes from now on, however old, until ``release``."""
+        with self._cond:
+            if self._held is None:
+                self._held = self._forgotten + len(self._mail)
+
+    def release(self) -> None:
+        with self._cond:
+            self._held = None
+
     def _forget(self, before: float) -> None:
         old = next((i for i, (came, _r, _c) in enumerate(self._mail) if came >= before),
                    len(self._mail))
+        if self._held is not None:
+            old = min(old, max(0, self._held - self._forgotten))
         if old:
             del self._mail[:old]
             self._forgotten += old

@@ -95,7 +95,7 @@ def worker_context(main: RunContext, number: int = 1) -> RunContext:
     ctx._ids_seen = {}  # read with this worker's recorder, of this worker's tickets
     ctx.notes = Notifications(ctx)  # its own barriers, read through the hub as this worker
     ctx.looks = main.looks.forked()  # the lags seen so far; shrinking is the worker's own
-    ctx.open_passes, ctx.deferred = [], None
+    ctx.open_passes, ctx.deferred, ctx.pending_database = [], None, None
     ctx._tag = number * WORKER_TAGS  # mail recipients of its own, never the main's
     if main.unknown is not None:  # the verified ids are shared, the probes are the worker's
         ctx.unknown = copy.copy(main.unknown)
