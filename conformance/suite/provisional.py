@@ -63,7 +63,7 @@ MAIL_CHECKS = frozenset({"AM23-MAIL", "AM23-BCC-HIDDEN", "AM23-ILLEGAL-ADDRESS",
 class Provisional:
     """A check run provisionally: its outcome, the open looks it took to close, the inputs
     it drew (out of the context's list until the check's turn) and its example database
-    writes (None: the run has no database)."""
+    writes, kept until then (none: the run has no database, or only read-only layers)."""
 
     check: Check
     outcome: Outcome
