@@ -10,9 +10,6 @@ this way (detection.run_embedded), and so does a session (plugin.serial_run)."""
 
 from __future__ import annotations
 
-import json
-import subprocess
-import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -23,6 +20,7 @@ import pytest
 from hypothesis import strategies as st
 from hypothesis.database import DirectoryBasedExampleDatabase
 from mail_target import AT_ONCE, LATE, NEVER, SETTLE, TARGETS, Target, mail_context, send
+from suite_runs import cli_run, in_junit_order
 
 from conformance.suite import smtp_capture
 from conformance.suite.context import RunContext
@@ -31,8 +29,6 @@ from conformance.suite.observe import mail_to
 from conformance.suite.outcome import FAILED, PASSED
 from conformance.suite.provisional import MAIL_CHECKS, run_in_order
 from conformance.suite.registry import MUST, Check, CheckFailed
-
-ROOT = Path(__file__).resolve().parent.parent
 
 
 @pytest.fixture(scope="module")
@@ -257,21 +253,14 @@ def test_every_look_closes_before_a_check_runs_again(ctx: RunContext, closings: 
 def test_a_session_reports_the_mail_checks_in_order_with_the_verdicts_of_full_looks(
         tmp_path: Path) -> None:
     checks = ["AM-SLEVEL", "AM23-MAIL", "AM23-BCC-HIDDEN", "AM23-ILLEGAL-ADDRESS"]
-    args = [sys.executable, "-m", "conformance", "run", "--profile", "quick", "--seed", "2",
-            "--fault", "mail-drops-cc", "--example-db", "none", "--report-dir", str(tmp_path)]
-    for check_id in checks:
-        args += ["--check", check_id]
-    done = subprocess.run(args, capture_output=True, text=True, timeout=300, cwd=ROOT,
-                          check=False)
+    done, data, junit = cli_run(tmp_path, checks, "--seed", "2", "--fault", "mail-drops-cc",
+                                "--example-db", "none")
     assert done.returncode == 1, done.stdout + done.stderr
-    data = json.loads((tmp_path / "results.json").read_text())
     statuses = {c["id"]: c["status"] for c in data["checks"]}
     assert list(statuses) == checks
     assert statuses == {"AM-SLEVEL": PASSED, "AM23-MAIL": FAILED,
                         "AM23-BCC-HIDDEN": PASSED, "AM23-ILLEGAL-ADDRESS": FAILED}
-    junit = (tmp_path / "junit.xml").read_text()
-    assert [junit.index(f"[{c}]") for c in checks] == sorted(junit.index(f"[{c}]")
-                                                             for c in checks)
+    assert in_junit_order(junit, checks)
 
 
 def test_the_capture_forgets_nothing_while_looks_are_left_open(

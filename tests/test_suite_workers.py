@@ -7,12 +7,13 @@ run with two workers writes results, JUnit and report in the serial order."""
 from __future__ import annotations
 
 import inspect
-import json
 import subprocess
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+
+from suite_runs import cli_run, in_junit_order
 
 from conformance.contract import CANONICAL_WSDL
 from conformance.suite import runner, workers
@@ -97,21 +98,14 @@ def test_every_check_that_reads_the_mail_capture_runs_alone() -> None:
 
 def test_cli_run_with_two_workers_reports_in_the_serial_order(tmp_path: Path) -> None:
     order = ["AM-SLEVEL", "AM-NOTIFY-FALSE", "AM-STATUS"]
-    args = [sys.executable, "-m", "conformance", "run", "--profile", "quick", "--seed", "5",
-            "--workers", "2", "--report-dir", str(tmp_path)]
-    for check_id in order:
-        args += ["--check", check_id]
-    done = subprocess.run(args, capture_output=True, text=True, timeout=300, cwd=ROOT,
-                          check=False)
+    done, data, junit = cli_run(tmp_path, order, "--seed", "5", "--workers", "2")
     assert done.returncode == 0, done.stdout + done.stderr
-    data = json.loads((tmp_path / "results.json").read_text())
     assert [c["id"] for c in data["checks"]] == order and data["verdict"] == "conformant"
-    junit = (tmp_path / "junit.xml").read_text()
-    assert [junit.index(f"[{c}]") for c in order] == sorted(junit.index(f"[{c}]")
-                                                             for c in order)
+    assert in_junit_order(junit, order)
     assert (tmp_path / "report.html").is_file()
-    bad = subprocess.run([*args[:-6], "--workers", "0"], capture_output=True, text=True,
-                         timeout=60, cwd=ROOT, check=False)
+    bad = subprocess.run([sys.executable, "-m", "conformance", "run", "--profile", "quick",
+                          "--workers", "0", "--report-dir", str(tmp_path)],
+                         capture_output=True, text=True, timeout=60, cwd=ROOT, check=False)
     assert bad.returncode == 2 and "--workers 0" in bad.stderr
     assert "Traceback" not in bad.stderr
 
