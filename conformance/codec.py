@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote, urlparse
@@ -64,6 +64,18 @@ class Plan:
     convert: Callable[[str], Any] | None = None
     children: tuple[tuple[str, str, bool, Plan], ...] = ()
 
+    # the children by qualified tag, and their names: looked up for every element read or
+    # built, so computed once (the plan is frozen, hence object.__setattr__)
+    by_tag: dict[str, tuple[str, bool, Plan]] = field(
+        init=False, repr=False, compare=False, default_factory=dict)
+    names: frozenset[str] = field(init=False, repr=False, compare=False, default=frozenset())
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "by_tag", {
+            tag: (name, repeats, plan) for tag, name, repeats, plan in self.children})
+        object.__setattr__(self, "names", frozenset(
+            name for _tag, name, _r, _p in self.children))
+
     # decoding (the body is already valid) ---------------------------------------------
     def decode(self, element: etree._Element) -> Any:
         if element.attrib:
@@ -75,7 +87,7 @@ class Plan:
             return None if not text else self.convert(text)
         if not len(element):
             return None
-        by_tag = {tag: (name, repeats, plan) for tag, name, repeats, plan in self.children}
+        by_tag = self.by_tag
         result: dict[str, Any] = {}
         for child in element:
             entry = by_tag.get(child.tag) if isinstance(child.tag, str) else None
@@ -104,7 +116,7 @@ class Plan:
             return
         if not isinstance(value, dict):
             raise Unsupported("a sequence needs a dict")
-        known = {name for _tag, name, _r, _p in self.children}
+        known = self.names
         if any(key not in known for key in value):
             raise Unsupported("unknown key")
         element.text = "\n"
