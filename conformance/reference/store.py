@@ -9,6 +9,7 @@ import json
 import secrets
 import sqlite3
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -66,8 +67,17 @@ CREATE INDEX IF NOT EXISTS attachments_by_message ON message_attachments (messag
 """
 
 
+_stamp: tuple[int, str] = (-1, "")  # the last second formatted, and its text
+
+
 def now_iso() -> str:
-    return datetime.now(UTC).strftime("%Y-%m-%d %H:%M:%S")
+    """The current UTC time to the second, as the store keeps it (formatted once a second:
+    every call stamps a row or two)."""
+    global _stamp
+    second = int(time.time())
+    if _stamp[0] != second:
+        _stamp = (second, datetime.fromtimestamp(second, UTC).strftime("%Y-%m-%d %H:%M:%S"))
+    return _stamp[1]
 
 
 def new_key() -> str:
