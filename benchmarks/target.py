@@ -9,7 +9,11 @@
    each server runs in a process of its own, so the client does not share its interpreter
    lock; rounds alternate between the servers, and the median of the rounds is printed
    with the ratio to the floor.
-2. getTicket time (median of repeated calls) on tickets holding 10, 1000 and 5000 messages,
+2. where a call's time goes: the time each server spends in its WSGI application (timed
+   inside the server, around the application) and the rest (HTTP, waitress, the hand-off
+   between its threads, the client), per call; and the reference application's time per
+   call when called in a loop in one process, with no HTTP (its caches warm);
+3. getTicket time (median of repeated calls) on tickets holding 10, 1000 and 5000 messages,
    per call and per message, with and without the fast path.
 
 Run from the repository root: ``.venv/bin/python benchmarks/target.py [--calls N]
@@ -20,6 +24,7 @@ from __future__ import annotations
 
 import argparse
 import http.client
+import io
 import multiprocessing
 import statistics
 import time
@@ -46,15 +51,31 @@ def floor_app(environ: dict[str, Any], start_response: Any) -> list[bytes]:
     return [FIXED]
 
 
-def serve(kind: str, ports: Any) -> None:
-    """Child process: serve ``kind`` on a free port and report the port."""
+def timed(app: Any, spent: Any) -> Any:
+    """``app``, adding the seconds each call spends in it and the calls to ``spent``."""
+    def call(environ: dict[str, Any], start_response: Any) -> Any:
+        started = time.perf_counter()
+        try:
+            return app(environ, start_response)
+        finally:
+            with spent.get_lock():
+                spent[0] += time.perf_counter() - started
+                spent[1] += 1
+    return call
+
+
+def serve(kind: str, ports: Any, spent: Any) -> None:
+    """Child process: serve ``kind`` on a free port and report the port; the time spent in
+    the application is added to ``spent``."""
     from waitress.server import create_server
 
     from conformance.reference import ReferenceTarget, TargetConfig
     from conformance.suite.runner import quiet_target_logs
 
     if kind == "floor":
-        server = create_server(floor_app, host="127.0.0.1", port=0, threads=8)
+        # Any: the stubs lack effective_port (as in reference/server.py)
+        server: Any = create_server(timed(floor_app, spent), host="127.0.0.1", port=0,
+                                    threads=8)
         ports.put(server.effective_port)
         server.run()
         return
@@ -64,6 +85,7 @@ def serve(kind: str, ports: Any) -> None:
         contract.__dict__["_plans"] = {}  # the cached fast path, switched off
         contract.__dict__["_validator"] = None
     target = ReferenceTarget(TargetConfig(), contract)
+    target.server.application = timed(target.server.application, spent)
     ports.put(target.server.effective_port)
     target.serve_forever()
 
@@ -73,12 +95,12 @@ class Connection:
         self.conn = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
         self.contract = load_contract()
 
-    def call(self, operation: str, **params: Any) -> etree._Element:
+    def call(self, operation: str, **params: Any) -> bytes:
         op = self.contract.operation(operation)
         body = soap.envelope_bytes(self.contract.encode_input(op, params))
         return self.post(op.soap_action, body)
 
-    def post(self, action: str, body: bytes) -> Any:
+    def post(self, action: str, body: bytes) -> bytes:
         self.conn.request("POST", PATH, body=body, headers={
             "Content-Type": soap.CONTENT_TYPE, "SOAPAction": f'"{action}"'})
         return self.conn.getresponse().read()
@@ -87,6 +109,20 @@ class Connection:
         child = soap.parse_envelope(self.call(operation, **params))
         assert not isinstance(child, soap.Fault), child
         return child.findtext(f"{{{self.contract.namespace}}}{name}") or ""
+
+
+class Direct(Connection):
+    """Calls to a WSGI application in this process, with no HTTP."""
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+        self.contract = load_contract()
+
+    def post(self, action: str, body: bytes) -> bytes:
+        environ = {"REQUEST_METHOD": "POST", "PATH_INFO": PATH, "SERVER_NAME": "127.0.0.1",
+                   "SERVER_PORT": "80", "CONTENT_LENGTH": str(len(body)),
+                   "HTTP_SOAPACTION": f'"{action}"', "wsgi.input": io.BytesIO(body)}
+        return b"".join(self.app(environ, lambda status, headers: None))
 
 
 def add_message_body(conn: Connection, key: str, ticket: str) -> tuple[str, bytes]:
@@ -103,6 +139,28 @@ def session(conn: Connection) -> tuple[str, str]:
                         categoryId="1", priorityId="-1", owner="11", customers={},
                         extraFields={}, sendNotification=False)
     return key, ticket
+
+
+def in_process_ms(calls: int) -> float:
+    """The reference application's time per addMessage call in a loop in this process (a
+    WSGI call each, no HTTP), best of three loops."""
+    from conformance.reference import ReferenceTarget, TargetConfig
+    from conformance.suite.runner import quiet_target_logs
+
+    quiet_target_logs()
+    target = ReferenceTarget(TargetConfig(), load_contract())
+    try:
+        conn = Direct(target.app)
+        action, body = add_message_body(conn, *session(conn))
+        best = float("inf")
+        for _ in range(3):
+            started = time.perf_counter()
+            for _ in range(calls):
+                conn.post(action, body)
+            best = min(best, (time.perf_counter() - started) / calls)
+        return best * 1e3
+    finally:
+        target.close()
 
 
 def calls_per_s(conn: Connection, action: str, body: bytes, calls: int) -> float:
@@ -134,8 +192,9 @@ def main() -> None:
     kinds = ("reference", "xmlschema", "floor")
     ports, children = context.Queue(), []
     conns: dict[str, Connection] = {}
+    spent = {kind: context.Array("d", 2) for kind in kinds}  # seconds in the app, calls
     for kind in kinds:
-        child = context.Process(target=serve, args=(kind, ports), daemon=True)
+        child = context.Process(target=serve, args=(kind, ports, spent[kind]), daemon=True)
         child.start()
         children.append(child)
         conns[kind] = Connection(ports.get(timeout=60))
@@ -145,15 +204,28 @@ def main() -> None:
         for kind in kinds:  # warm-up
             calls_per_s(conns[kind], *bodies[kind], 50)
         rates: dict[str, list[float]] = {k: [] for k in kinds}
+        in_app: dict[str, list[float]] = {k: [] for k in kinds}  # ms a call, each round
         for _ in range(args.rounds):
             for kind in kinds:
+                seconds, calls = spent[kind][:]
                 rates[kind].append(calls_per_s(conns[kind], *bodies[kind], args.calls))
+                in_app[kind].append(
+                    (spent[kind][0] - seconds) / (spent[kind][1] - calls) * 1e3)
         median = {k: statistics.median(v) for k, v in rates.items()}
         print(f"addMessage over one keep-alive connection, {args.rounds} rounds of "
               f"{args.calls} calls (median calls/s, min-max):")
         for kind in kinds:
             print(f"  {kind:10} {median[kind]:7.0f}  ({min(rates[kind]):.0f}-"
                   f"{max(rates[kind]):.0f})  {median[kind] / median['floor']:.2f} of the floor")
+        print("where a call's time goes (median ms a call): in the application, timed in "
+              "the server | the rest (HTTP, waitress, threads, client):")
+        app_ms = {k: statistics.median(v) for k, v in in_app.items()}
+        for kind in kinds:
+            print(f"  {kind:10} {1e3 / median[kind]:.3f} = {app_ms[kind]:.3f} | "
+                  f"{1e3 / median[kind] - app_ms[kind]:.3f}")
+        alone = in_process_ms(args.calls)
+        print(f"  the reference application alone, in a loop in one process: {alone:.3f} ms "
+              f"a call ({app_ms['reference'] / alone:.2f}x of that inside the server)")
         print("getTicket (all fields, median ms of 20 calls; ms per 1000 messages):")
         grow: dict[str, dict[int, float]] = {}
         for kind in ("reference", "xmlschema"):
@@ -175,7 +247,9 @@ def main() -> None:
         print(f"reference_calls_per_s={ref:.0f} xmlschema_calls_per_s={slow:.0f} "
               f"floor_calls_per_s={floor:.0f} ratio_to_floor={ref / floor:.2f} "
               f"speedup={ref / slow:.2f} getticket_{largest}_ms={grow['reference'][largest]:.1f}"
-              f" xmlschema_getticket_{largest}_ms={grow['xmlschema'][largest]:.1f}")
+              f" xmlschema_getticket_{largest}_ms={grow['xmlschema'][largest]:.1f}"
+              f" reference_app_ms={app_ms['reference']:.3f} floor_app_ms={app_ms['floor']:.3f}"
+              f" reference_app_alone_ms={alone:.3f}")
     finally:
         for child in children:
             child.terminate()
