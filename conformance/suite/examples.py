@@ -396,6 +396,8 @@ class ExampleRuns:
                 self.recorder.current, self.recorder.mail = list(exchanges), list(mail)
                 raise self._judged_fully(body, budget, failure) from None
             first = exc.exceptions[0] if exc.exceptions else exc
+            if not isinstance(first, CheckFailed):  # an error of the suite, not a finding
+                raise first from None
             raise CheckFailed(f"{first} (the failure did not reproduce on a re-run: "
                               "the target is not deterministic here)") from None
         if aborted:
