@@ -160,3 +160,21 @@ def test_the_capture_keeps_what_comes_after_a_look_and_a_new_view() -> None:
         assert capture.came_since(held - 1, ["e@conformance.test"], deadline) == deadline
     finally:
         capture.stop()
+
+
+def test_a_lag_is_learnt_from_the_examples_own_mail_only() -> None:
+    # another worker's mail, or a late copy of an earlier example's, coming after this
+    # example's own must not make the lag this target shows look longer
+    capture = SmtpCapture().start()
+    try:
+        assert capture.arrived(["a@conformance.test"]) is None
+        send(capture, "a@conformance.test")
+        own = capture.arrived(["A@conformance.test", "b@conformance.test"])
+        time.sleep(0.05)
+        send(capture, "other@conformance.test")
+        assert own is not None and capture.arrived(["a@conformance.test"]) == own
+        assert (capture.arrived(["other@conformance.test"]) or 0) >= own + 0.05
+        capture.clear()  # the next example's view: nothing of it has come yet
+        assert capture.arrived(["a@conformance.test", "other@conformance.test"]) is None
+    finally:
+        capture.stop()

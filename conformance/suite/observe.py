@@ -117,8 +117,8 @@ def mail_to(ctx: RunContext, addresses: list[str]) -> list[tuple[list[str], byte
     started = time.monotonic()
     if addresses and ctx.looks.learns(MAIL):  # short once the first of the mail has come
         some, _place = ctx.capture.look(addresses, ctx.looks.seconds(MAIL), some=True)
-        if _addressed_to(some, addresses) and ctx.capture.last_arrival is not None:
-            ctx.looks.came(MAIL, max(0.0, ctx.capture.last_arrival - started))
+        if _addressed_to(some, addresses) and (came := ctx.capture.arrived(addresses)) is not None:
+            ctx.looks.came(MAIL, max(0.0, came - started))
     look = ctx.looks.seconds(MAIL)
     received, place = ctx.capture.look(addresses, max(0.0, started + look - time.monotonic()))
     reached = {r.lower() for rcpts, _content in received for r in rcpts}
@@ -126,8 +126,8 @@ def mail_to(ctx: RunContext, addresses: list[str]) -> list[tuple[list[str], byte
     ctx.looks.ended(MAIL, look, time.monotonic() - started, fulfilled)
     if not fulfilled and not ctx.looks.full(look):
         ctx.looks.left_open(OpenLook(started, tuple(addresses), place))
-    if not fulfilled and reached and ctx.capture.last_arrival is not None:
-        ctx.looks.came(MAIL, max(0.0, ctx.capture.last_arrival - started))  # some of it
+    if not fulfilled and reached and (came := ctx.capture.arrived(addresses)) is not None:
+        ctx.looks.came(MAIL, max(0.0, came - started))  # some of it
     return _addressed_to(received, addresses)
 
 

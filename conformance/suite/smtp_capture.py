@@ -38,7 +38,6 @@ class SmtpCapture:
         self._mail: list[tuple[float, list[str], bytes]] = []  # (arrival, rcpts, content)
         self._forgotten = 0  # how many came before the first one kept
         self._view = 0  # the place (in the order of arrival) where the current view begins
-        self.last_arrival: float | None = None  # time.monotonic() of the latest, if any
         self._held: int | None = None  # from this place on nothing is forgotten (hold)
         self._cond = threading.Condition()
         # aiosmtpd picks 8025 by default: without a port, find a free one instead
@@ -58,15 +57,13 @@ class SmtpCapture:
 
     def received(self, rcpts: list[str], content: bytes) -> None:
         with self._cond:
-            self.last_arrival = time.monotonic()
-            self._mail.append((self.last_arrival, rcpts, content))
+            self._mail.append((time.monotonic(), rcpts, content))
             self._cond.notify_all()
 
     def clear(self) -> None:
         """Begin a new view: ``wait_for`` sees only mail that comes from now on."""
         with self._cond:
             self._view = self._forgotten + len(self._mail)
-            self.last_arrival = None
             self._forget(time.monotonic() - KEPT_SECONDS)
 
     def hold(self) -> None:
@@ -113,6 +110,16 @@ class SmtpCapture:
                 if (wanted & reached if some else wanted <= reached) or remaining <= 0:
                     return mail, self._forgotten + len(self._mail)
                 self._cond.wait(remaining)
+
+    def arrived(self, addresses: list[str]) -> float | None:
+        """When the latest mail of the current view to any of ``addresses`` came (a
+        ``time.monotonic()``), or None: a lag is learnt from an example's own mail, never
+        from mail to anyone else (another worker's, a late copy of an earlier example's)."""
+        wanted = {a.lower() for a in addresses}
+        with self._cond:
+            return next((came for came, rcpts, _content
+                         in reversed(self._mail[max(0, self._view - self._forgotten):])
+                         if wanted & {r.lower() for r in rcpts}), None)
 
     def came_since(self, place: int, addresses: list[str], deadline: float
                    ) -> float | None:
