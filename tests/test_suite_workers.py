@@ -6,22 +6,28 @@ run with two workers writes results, JUnit and report in the serial order."""
 
 from __future__ import annotations
 
+import ast
 import inspect
 import subprocess
 import sys
+import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
+import pytest
 from suite_runs import cli_run, in_junit_order
 
 from conformance.contract import CANONICAL_WSDL
-from conformance.suite import runner, workers
+from conformance.suite import provisional, runner, workers
 from conformance.suite.catalogue import all_checks, select
 from conformance.suite.checks.extensions import MAILED
 from conformance.suite.config import PROFILES, SuiteConfig
 from conformance.suite.context import RunContext
 from conformance.suite.outcome import run_check
+from conformance.suite.provisional import run_in_order
 
 # A notification check, an all-notifications observer, a mail reader (runs alone), and
 # two checks that only use their own tickets.
@@ -71,6 +77,20 @@ def test_faults_are_still_caught_with_workers() -> None:
     assert outcomes["AM-NOTIFY-TRUE"].failure["replay"] == "replay AM-NOTIFY-TRUE"
 
 
+def test_a_mail_fault_gives_the_serial_findings_with_workers() -> None:
+    # AM-STATUS and AM-MESSAGE-LISTED mail as well while AM23-MAIL shrinks its failure:
+    # their mail must not change how long AM23-MAIL looks, nor so what it finds
+    checks = select(["AM23-MAIL", "AM-STATUS", "AM-MESSAGE-LISTED"])
+    with context(["mail-drops-cc"]) as ctx:
+        ctx.config.shrink_time = 120.0  # a busy machine's slower shrinking stops alike
+        serial = list(run_in_order(ctx, checks, lambda cid: "").values())
+    with context(["mail-drops-cc"]) as ctx:
+        ctx.config.shrink_time = 120.0
+        parallel = workers.run_parallel(ctx, checks, 2, lambda cid: "")
+    assert summary([parallel[c.id] for c in checks]) == summary(serial)
+    assert serial[0].status == "failed" and serial[0].examples > 1
+
+
 def test_the_hub_gives_each_worker_the_notes_about_its_tickets() -> None:
     with context() as main:
         other = workers.worker_context(main)
@@ -90,10 +110,45 @@ def test_the_hub_gives_each_worker_the_notes_about_its_tickets() -> None:
         assert main.owner_notifications() == [] and other.owner_notifications() == []
 
 
-def test_every_check_that_reads_the_mail_capture_runs_alone() -> None:
-    readers = {c.id for c in all_checks()
-               if "capture" in inspect.getsource(inspect.unwrap(c.run))}
-    assert readers and readers <= workers.OBSERVE_MAIL
+def test_every_check_that_reads_the_mail_capture_is_known() -> None:
+    sources = {c.id: inspect.getsource(inspect.unwrap(c.run)) for c in all_checks()}
+    clearing = {cid for cid, source in sources.items() if "capture" in source}
+    assert clearing and clearing <= workers.OBSERVE_MAIL  # wait for mail, clear the view
+    viewing = {cid for cid, source in sources.items() if "mail_arrived" in source}
+    assert viewing and viewing <= workers.VIEW_READERS | workers.OBSERVE_MAIL
+    assert not workers.VIEW_READERS & workers.OBSERVE_MAIL
+    assert not any("capture" in sources[cid] for cid in workers.VIEW_READERS)
+
+
+def test_the_mail_checks_run_first_beside_the_checks_that_read_no_mail(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    # the other worker runs AM-STATUS while the main context runs AM23-MAIL first; the
+    # check reading the capture's view (AM-ERR-NO-CHANGE) begins only after AM23-MAIL
+    spans: dict[str, list[tuple[float, float]]] = {}
+
+    def timed(module: Any) -> None:
+        real = module.run_check
+
+        def run(ctx: RunContext, check: Any, *args: Any) -> Any:
+            started = time.monotonic()
+            try:
+                return real(ctx, check, *args)
+            finally:
+                spans.setdefault(check.id, []).append((started, time.monotonic()))
+        monkeypatch.setattr(module, "run_check", run)
+
+    timed(workers)
+    timed(provisional)
+    checks = select(["AM23-MAIL", "AM-ERR-NO-CHANGE", "AM-STATUS"])
+    with context() as ctx:
+        outcomes = workers.run_parallel(ctx, checks, 2, lambda cid: f"replay {cid}")
+    assert {o.status for o in outcomes.values()} == {"passed"}, {
+        cid: o.failure for cid, o in outcomes.items()}
+    (mail_began, mail_ended), = spans["AM23-MAIL"]  # run once: no mail came late
+    (status_began, status_ended), = spans["AM-STATUS"]
+    (view_began, _view_ended), = spans["AM-ERR-NO-CHANGE"]
+    assert status_began < mail_ended and mail_began < status_ended  # side by side
+    assert view_began >= mail_ended
 
 
 def test_cli_run_with_two_workers_reports_in_the_serial_order(tmp_path: Path) -> None:
@@ -132,3 +187,26 @@ def test_each_worker_tags_the_mail_recipients_of_its_own_examples() -> None:
         sent = [tuple(ctx.prepare(example).params["To"]["item"]) for ctx in contexts
                 for _ in range(2)]
         assert len(set(sent)) == len(sent), sent
+
+
+def test_while_workers_run_ast_parse_runs_in_one_thread_at_a_time(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    active, most = [0], [0]
+
+    def slow_parse(source: str) -> str:  # stands for the AST constructor, which races
+        active[0] += 1
+        most[0] = max(most[0], active[0])
+        time.sleep(0.05)
+        active[0] -= 1
+        return source
+
+    monkeypatch.setattr(ast, "parse", slow_parse)
+    with workers.one_parse_at_a_time():
+        threads = [threading.Thread(target=ast.parse, args=("x = 1",)) for _ in range(3)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    given_back = ast.parse is slow_parse
+    monkeypatch.undo()  # pytest itself parses to report a failure
+    assert most[0] == 1 and given_back  # one at a time; the real one given back after

@@ -11,9 +11,15 @@ What makes it safe:
   :class:`NotificationHub`: whoever reads the stream gets the notes about its own tickets
   and about tickets no worker made, and the notes about another worker's tickets wait in
   that worker's inbox. With one worker nothing changes.
-- The SMTP capture sees the mail of every worker, so the checks that read it
-  (:data:`OBSERVE_MAIL`) run alone: first, provisionally, on the main context; their looks
-  at mail are closed once the others have run (suite/provisional.py).
+- The SMTP capture sees the mail of every worker. The checks that wait for mail and clear
+  the capture's view (:data:`OBSERVE_MAIL`) run first, provisionally, one at a time on the
+  main context, while the other workers run the checks that read no mail; their looks at
+  mail are closed once all the others have run (suite/provisional.py). Mail is told apart
+  by its recipients, which are each example's own (each worker tags its own range), so
+  another worker's mail is never taken for theirs, nor changes the lag they learn (from
+  their own mail's arrival: ``SmtpCapture.arrived``). The checks that read the capture's
+  view without clearing it (:data:`VIEW_READERS`) wait until the mail checks have run: a
+  clear would hide the mail they look for.
 
 Threads, not processes: the time of a run against a remote target is mostly waiting for
 answers, and waits overlap on threads (Hypothesis is thread-safe since 6.136).
@@ -21,12 +27,14 @@ answers, and waits overlap on threads (Hypothesis is thread-safe since 6.136).
 
 from __future__ import annotations
 
+import ast
 import copy
 import sys
 import threading
 import warnings
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import partial
 from typing import Any
@@ -40,9 +48,12 @@ from conformance.suite.outcome import Outcome, run_check
 from conformance.suite.provisional import MAIL_CHECKS, SerialRun
 from conformance.suite.registry import Check
 
-# Checks that read the SMTP capture, which every worker's mail reaches: they run alone.
-# (AM-ERR-NO-CHANGE reads only its own example's tagged recipients, and never clears it.)
+# Checks that wait for mail at the SMTP capture and clear its view: they run first, one at
+# a time, on the main context (suite/provisional.py).
 OBSERVE_MAIL = MAIL_CHECKS
+# Checks that read the capture's view (observe.mail_arrived: only their own examples'
+# tagged recipients) and never clear it: alongside the others, after the mail checks.
+VIEW_READERS = frozenset({"AM-ERR-NO-CHANGE"})
 SWITCH_INTERVAL_S = 0.0005
 # Each worker numbers its examples' mail recipients from number * WORKER_TAGS
 # (observe.tag_recipients), so that mail coming late is never taken for another's.
@@ -115,6 +126,27 @@ def shared_observations(main: RunContext) -> None:
     main.__dict__.setdefault("_shared_locks", {})
 
 
+@contextmanager
+def one_parse_at_a_time() -> Iterator[None]:
+    """``ast.parse`` in one thread at a time while the workers run. Hypothesis parses
+    sources as a check's run begins (``function_digest``, the local constants it draws,
+    lambda descriptions), and CPython 3.11 keeps the AST constructor's recursion depth in
+    state the interpreter's threads share: with two workers beginning checks at once, a
+    check here raised ``SystemError: AST constructor recursion depth mismatch``, which
+    did not come back on a replay (the message of python/cpython#106905)."""
+    parse, lock = ast.parse, threading.RLock()
+
+    def parse_alone(*args: Any, **kwargs: Any) -> Any:
+        with lock:
+            return parse(*args, **kwargs)
+
+    ast.parse = parse_alone
+    try:
+        yield
+    finally:
+        ast.parse = parse
+
+
 @dataclass
 class _Done:
     outcome: Outcome
@@ -148,21 +180,19 @@ def run_parallel(main: RunContext, checks: list[Check], workers: int,
         # never the strategies' (they draw from Hypothesis alone).
         warnings.filterwarnings("ignore", message=RANDOM_NOTE,
                                 category=HypothesisDeprecationWarning)
-        _run_threads(main, contexts, checks, done, replay)
+        with one_parse_at_a_time():
+            _run_threads(main, contexts, checks, done, replay)
     _merge(main, contexts[1:], [done[c.id] for c in checks], marks)
     return {check_id: d.outcome for check_id, d in done.items()}
 
 
 def _run_threads(main: RunContext, contexts: list[RunContext], checks: list[Check],
                  done: dict[str, _Done], replay: Callable[[str], str]) -> None:
-    queue = deque(c for c in checks if c.id not in OBSERVE_MAIL)
+    queue = deque(c for c in checks if c.id not in OBSERVE_MAIL | VIEW_READERS)
+    after_mail = [c for c in checks if c.id in VIEW_READERS]
     lock = threading.Lock()
     mail = SerialRun(main, [c for c in checks if c.id in OBSERVE_MAIL], replay)
     marks = len(main.created_tickets), len(main.created_attachments)
-    mail.run_ahead()  # alone, before the others; closed after them (suite/provisional.py)
-    # what they made stays the main context's own while the others run (its tickets'
-    # notifications are its to judge); merged with the first of them (_merge)
-    made = main.created_tickets[marks[0]:], main.created_attachments[marks[1]:]
 
     def work(ctx: RunContext) -> None:
         while True:
@@ -180,8 +210,22 @@ def _run_threads(main: RunContext, contexts: list[RunContext], checks: list[Chec
     try:
         threads = [threading.Thread(target=work, args=(ctx,), name=f"worker-{n}")
                    for n, ctx in enumerate(contexts)]
-        for thread in threads:
+        for thread in threads[1:]:  # the other workers begin with the checks reading no mail
             thread.start()
+        try:
+            mail.run_ahead()  # meanwhile, on the main context; closed after all the others
+        except BaseException:  # (an interrupt): the others stop after the check in hand
+            with lock:
+                queue.clear()
+            for thread in threads[1:]:
+                thread.join()
+            raise
+        # what they made stays the main context's own while the others run (its tickets'
+        # notifications are its to judge); merged with the first of them (_merge)
+        made = main.created_tickets[marks[0]:], main.created_attachments[marks[1]:]
+        with lock:
+            queue.extendleft(reversed(after_mail))
+        threads[0].start()
         for thread in threads:
             thread.join()
         for check in mail.mail:
