@@ -395,9 +395,10 @@ class ExampleRuns:
                 self.example, failure, (exchanges, mail) = budget.best() or budget.first
                 self.recorder.current, self.recorder.mail = list(exchanges), list(mail)
                 raise self._judged_fully(body, budget, failure) from None
+            errors = [e for e in exc.exceptions if not isinstance(e, CheckFailed)]
+            if errors:  # an error of the suite (found first, or on the replay): no finding
+                raise errors[0] from None
             first = exc.exceptions[0] if exc.exceptions else exc
-            if not isinstance(first, CheckFailed):  # an error of the suite, not a finding
-                raise first from None
             raise CheckFailed(f"{first} (the failure did not reproduce on a re-run: "
                               "the target is not deterministic here)") from None
         if aborted:
