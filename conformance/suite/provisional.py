@@ -54,7 +54,8 @@ if TYPE_CHECKING:
     from conformance.suite.registry import Check
 
 # The checks that read the SMTP capture (through observe.mail_to): the only ones with open
-# looks at mail, and, with --workers, the ones that run alone (workers.py).
+# looks at mail, and, with --workers, the ones that run first on the main context, one at
+# a time (workers.py).
 MAIL_CHECKS = frozenset({"AM23-MAIL", "AM23-BCC-HIDDEN", "AM23-ILLEGAL-ADDRESS",
                          "AM23-MAIL-HEADERS"})
 

@@ -203,23 +203,16 @@ def _run_threads(main: RunContext, contexts: list[RunContext], checks: list[Chec
             done[check.id] = _run(ctx, partial(run_check, ctx, check, None,
                                                replay(check.id)))
 
+    threads = [threading.Thread(target=work, args=(ctx,), name=f"worker-{n}")
+               for n, ctx in enumerate(contexts)]
     interval = sys.getswitchinterval()
     # A worker woken by an answer waits for the interpreter lock while another computes:
     # a shorter switch interval than the default 5 ms lets it take the lock sooner.
     sys.setswitchinterval(min(interval, SWITCH_INTERVAL_S))
     try:
-        threads = [threading.Thread(target=work, args=(ctx,), name=f"worker-{n}")
-                   for n, ctx in enumerate(contexts)]
         for thread in threads[1:]:  # the other workers begin with the checks reading no mail
             thread.start()
-        try:
-            mail.run_ahead()  # meanwhile, on the main context; closed after all the others
-        except BaseException:  # (an interrupt): the others stop after the check in hand
-            with lock:
-                queue.clear()
-            for thread in threads[1:]:
-                thread.join()
-            raise
+        mail.run_ahead()  # meanwhile, on the main context; closed after all the others
         # what they made stays the main context's own while the others run (its tickets'
         # notifications are its to judge); merged with the first of them (_merge)
         made = main.created_tickets[marks[0]:], main.created_attachments[marks[1]:]
@@ -233,6 +226,13 @@ def _run_threads(main: RunContext, contexts: list[RunContext], checks: list[Chec
         if mail.mail:  # what the mail checks made when they ran first is cleaned up too
             first = done[mail.mail[0].id]
             first.tickets[:0], first.attachments[:0] = made
+    except BaseException:  # (an interrupt): the workers stop after the check in hand
+        with lock:
+            queue.clear()
+        for thread in threads:
+            if thread.ident is not None:  # started
+                thread.join()
+        raise
     finally:
         sys.setswitchinterval(interval)
         for ctx in contexts:
