@@ -117,7 +117,8 @@ def mail_to(ctx: RunContext, addresses: list[str]) -> list[tuple[list[str], byte
     started = time.monotonic()
     if addresses and ctx.looks.learns(MAIL):  # short once the first of the mail has come
         some, _place = ctx.capture.look(addresses, ctx.looks.seconds(MAIL), some=True)
-        if _addressed_to(some, addresses) and (came := ctx.capture.arrived(addresses)) is not None:
+        came = ctx.capture.arrived(addresses) if _addressed_to(some, addresses) else None
+        if came is not None:
             ctx.looks.came(MAIL, max(0.0, came - started))
     look = ctx.looks.seconds(MAIL)
     received, place = ctx.capture.look(addresses, max(0.0, started + look - time.monotonic()))
