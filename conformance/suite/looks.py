@@ -29,8 +29,8 @@ examples are done (one settle time for all of them, instead of one per example: 
 that drops a Cc copy made every example of a passing mail check wait the full settle
 time). A run runs its mail checks first, each provisionally, and closes their looks only
 when the first of them is reported (provisional.py): the settle times overlap with the
-other checks. A look at notifications cannot be completed later (reading them consumes them), so
-outside shrinking it stays full."""
+other checks. A look at notifications cannot be completed later (reading them consumes
+them), so outside shrinking it stays full."""
 
 from __future__ import annotations
 
