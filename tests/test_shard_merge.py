@@ -126,3 +126,20 @@ def test_shards_are_disjoint_cover_the_selection_and_refuse_bad_values() -> None
             parse_shard(bad)
     with pytest.raises(ValueError, match="nothing falls in this shard"):
         shard_checks(["AM-STATUS"], (2, 2))
+
+
+def test_merged_advisories_are_every_shards_not_the_first_ones() -> None:
+    from conformance.suite.merge import merge_documents
+
+    def shard(index: int, check_id: str, level: str) -> dict[str, Any]:
+        return {"seed": 1, "profile": "quick", "contract_sha256": "x",
+                "target": {"embedded": True, "faults": []}, "advisories": [],
+                "shard": {"index": index, "total": 2, "of": ["A", "B"]},
+                "checks": [{"id": check_id, "title": check_id, "level": level,
+                            "family": "f", "class": "core", "clause": "c",
+                            "status": "failed", "examples": 1,
+                            "failure": {"message": f"{check_id} found"}}]}
+
+    merged = merge_documents([("1", shard(1, "A", "MUST")), ("2", shard(2, "B", "SHOULD"))])
+    assert [a["id"] for a in merged["advisories"]] == ["B"]  # shard 2's SHOULD finding
+    assert merged["counts"]["advisory"] == 1 and merged["verdict"] == "nonconformant"

@@ -61,8 +61,10 @@ def check_shards(documents: list[tuple[str, dict[str, Any]]]) -> None:
         raise MergeError(f"shard {missing[0]}/{total} is missing (give all {total})")
 
 
-def merge_documents(documents: list[tuple[str, dict[str, Any]]]) -> dict[str, Any]:
-    """The merged results document of ``(name, results)`` pairs."""
+def merge_documents(documents: list[tuple[str, dict[str, Any]]],
+                    order: list[str] | None = None) -> dict[str, Any]:
+    """The merged results document of ``(name, results)`` pairs; the checks in ``order``
+    (by default the suite's, or the sharded selection's)."""
     if not documents:
         raise MergeError("no results files given")
     for what, get in (("seeds", lambda d: d.get("seed")),
@@ -73,10 +75,10 @@ def merge_documents(documents: list[tuple[str, dict[str, Any]]]) -> dict[str, An
     check_shards(documents)
     docs = [doc for _, doc in documents]
     checks = merge_checks([c for doc in docs for c in doc.get("checks", [])])
-    selection = (first_shard.get("of") if (first_shard := docs[0].get("shard")) else None
-                 ) or [c.id for c in select([])]
-    order = {check_id: n for n, check_id in enumerate(selection)}
-    checks.sort(key=lambda c: (order.get(c["id"], len(order)), c["id"]))
+    selection = order or (first_shard.get("of") if (first_shard := docs[0].get("shard"))
+                          else None) or [c.id for c in select([])]
+    rank = {check_id: n for n, check_id in enumerate(selection)}
+    checks.sort(key=lambda c: (rank.get(c["id"], len(rank)), c["id"]))
     outcomes = [outcome_of(c) for c in checks]
     statuses = Counter(c["status"] for c in checks)
     aborted = "; ".join(d["aborted"] for d in docs if d.get("aborted")) or None
@@ -84,6 +86,7 @@ def merge_documents(documents: list[tuple[str, dict[str, Any]]]) -> dict[str, An
     merged = dict(first)
     merged.update({
         "verdict": results.verdict(outcomes, aborted),
+        "advisories": results.advisories(outcomes),
         "aborted": aborted,
         "started_at": min(d.get("started_at") or "" for d in docs),
         "duration_s": max(d.get("duration_s") or 0 for d in docs),
