@@ -6,11 +6,13 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 from conformance.publish import OUTPUT_NAMES, write_beside
 from conformance.report import render_report
 from conformance.report.junit import add_missing
 from conformance.suite import results
+from conformance.suite.outcome import Redactor
 from conformance.suite.plugin import SuiteState, results_document
 
 REPORT_NAME = "report.html"
@@ -27,16 +29,28 @@ def differential_phase(state: SuiteState, option: str | None) -> None:
 
 
 def finish_session(state: SuiteState, results_path: Path, differential: str | None) -> None:
-    """After the checks, in the pytest session: the work left for its end (the fault
-    catalogue's score, say), the differential phase, results.json and the published
-    outputs beside it."""
+    """After the checks, in the pytest session: results.json and the published outputs
+    beside it."""
+    write_results(session_document(state, results_path, differential), results_path,
+                  state.redactor)
+
+
+def session_document(state: SuiteState, results_path: Path, differential: str | None
+                     ) -> dict[str, Any]:
+    """After the checks: the work left for the session's end (the fault catalogue's score,
+    say), the differential phase, then the session's results document, redacted."""
     for work in state.at_finish:
         work()
     state.target_info.setdefault("results_path", str(results_path))
     differential_phase(state, differential)
-    document = results_document(state)
-    results.write(document, results_path, state.redactor)
-    write_beside(results_path, state.redactor.deep(document))
+    document: dict[str, Any] = state.redactor.deep(results_document(state))
+    return document
+
+
+def write_results(document: dict[str, Any], results_path: Path, redactor: Redactor) -> None:
+    """results.json and the published outputs beside it."""
+    results.write(document, results_path, redactor)
+    write_beside(results_path, redactor.deep(document))
 
 
 def stale_outputs(report_dir: Path) -> list[Path]:

@@ -6,20 +6,56 @@ keeps their outcomes; this one only composes what comes after them."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from conformance.orchestrate.outputs import finish_session
-from conformance.suite.plugin import STATE_KEY, option
+from conformance.orchestrate.outputs import finish_session, session_document, write_results
+from conformance.suite import distributed
+from conformance.suite.merge import MergeError
+from conformance.suite.plugin import STATE_KEY, SuiteState, option
 
 
 @pytest.hookimpl(trylast=True)
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
-    state = session.config.stash.get(STATE_KEY, None)
-    path = session.config.getoption("results_json", None)
+    config = session.config
+    state = config.stash.get(STATE_KEY, None)
+    path = config.getoption("results_json", None)
+    if state is not None and distributed.distributes(config):
+        finish_controller(session, state, Path(path) if path else None)
+        return
     if state is None or state.config is None or not path:
         return
-    run_by_cli = session.config.pluginmanager.get_plugin("conformance-run") is not None
-    differential = (session.config.getoption("differential", None) if run_by_cli
-                    else option(session.config, "differential"))  # env, file too
+    run_by_cli = config.pluginmanager.get_plugin("conformance-run") is not None
+    differential = (config.getoption("differential", None) if run_by_cli
+                    else option(config, "differential"))  # env, file too
+    if distributed.worker_id(config) is not None:  # pytest-xdist: the controller writes
+        output: dict[str, Any] = config.workeroutput  # type: ignore[attr-defined]
+        output[distributed.RESULTS_KEY] = distributed.worker_document(
+            session_document(state, Path(path), differential), state.collected)
+        return
     finish_session(state, Path(path), differential)
+
+
+def finish_controller(session: pytest.Session, state: SuiteState, path: Path | None) -> None:
+    """pytest-xdist's controller: the workers' documents merged into one results.json, and
+    the JUnit file's testcases in the session's order."""
+    config = session.config
+    documents = distributed.worker_documents(config)
+    if not documents:
+        return
+    planned: list[str] = next((doc["planned"] for _, doc in documents if doc.get("planned")),
+                              [])
+    xmlpath = config.getoption("xmlpath", None)
+    if xmlpath:
+        distributed.reorder_junit(Path(xmlpath), planned)
+    if path is None:
+        return
+    try:
+        document = distributed.merged_document(documents)
+    except MergeError as exc:  # workers of one session always merge: the suite's error
+        config.get_terminal_writer().line(
+            f"conformance: error: the workers' results do not merge: {exc}", red=True)
+        session.exitstatus = pytest.ExitCode.INTERNAL_ERROR
+        return
+    write_results(document, path, state.redactor)

@@ -125,15 +125,17 @@ class RunContext(ExampleRuns):
         self.unknown: UnknownIds | None = None  # verified-unknown ids (set by discovery)
 
     # set-up ------------------------------------------------------------------------------
-    def setup(self) -> None:
-        """Log in both users and subscribe to the owner's notifications, once per run."""
+    def setup(self, subscribe: bool = True) -> None:
+        """Log in both users and subscribe to the owner's notifications (unless told not
+        to: a pytest-xdist worker that is not the observer), once per run."""
         if self.agent_key:
             return
         self.agent_key = self.login(self.config.user, self.config.password, "agent",
                                     RUN_SESSION)
         self.owner_key = self.login(self.config.owner_user, self.config.owner_password,
                                     "owner", RUN_SESSION)
-        self.subscribe()
+        if subscribe:
+            self.subscribe()
         self.discovery = discover(self)  # category, template, owner id, unknown ids
 
     def login(self, user: str, password: str, who: str,

@@ -7,7 +7,6 @@ or through ``conformance run`` (which also starts the embedded reference target)
 
 from __future__ import annotations
 
-import random
 import time
 from collections.abc import Callable, Generator, Iterator
 from dataclasses import dataclass, field
@@ -18,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 from conformance.contract import CANONICAL_WSDL, ContractError, load_contract
-from conformance.suite import baseline, config_file, results, settings
+from conformance.suite import baseline, config_file, distributed, results, settings
 from conformance.suite.catalogue import select
 from conformance.suite.ci import configure, parse_shard, shard_checks
 from conformance.suite.client import (
@@ -123,6 +122,8 @@ class SuiteState:
     # the checks of the tests this session runs, in their order (empty: not known, as on a
     # pytest-xdist worker): its mail checks run first, provisionally (suite/provisional.py)
     ordered: list[str] = field(default_factory=list)
+    # on a pytest-xdist worker: the checks of every worker's session, in order
+    collected: list[str] = field(default_factory=list)
     serial: SerialRun | None = None  # how this session runs its checks, without --workers
     # Work to run in the session after the checks, before results.json: Hypothesis runs
     # there once its pytest plugin is loaded (run before, it warns of a side effect).
@@ -143,6 +144,9 @@ STATE_KEY = pytest.StashKey[SuiteState]()
 def pytest_configure(config: pytest.Config) -> None:
     injected = config.pluginmanager.get_plugin("conformance-run")
     config.stash[STATE_KEY] = injected.state if injected is not None else SuiteState()
+    if distributed.distributes(config):  # pytest-xdist's controller: see distributed.py
+        distributed.controller_setup(config, option(config, "seed"), option(config, "workers"),
+                                     option(config, "differential"))
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
@@ -187,14 +191,16 @@ def pytest_collection_modifyitems(config: pytest.Config) -> None:
 
 
 def pytest_collection_finish(session: pytest.Session) -> None:
-    """Note the checks of the tests that will run, in order (after -k and the like); not
-    on a pytest-xdist worker, which runs only the tests it is sent."""
-    if hasattr(session.config, "workerinput"):
-        return
+    """Note the checks of the tests that will run, in order (after -k and the like); on a
+    pytest-xdist worker, which runs only the tests it is sent, as the session's order."""
     state = session.config.stash[STATE_KEY]
     calls = [getattr(item, "callspec", None) for item in session.items]
-    state.ordered = [call.params["check_id"] for call in calls
-                     if call is not None and "check_id" in call.params]
+    checks = [call.params["check_id"] for call in calls
+              if call is not None and "check_id" in call.params]
+    if hasattr(session.config, "workerinput"):
+        state.collected = checks
+        return
+    state.ordered = checks
 
 
 def config_from_options(opts: pytest.Config) -> SuiteConfig:
@@ -223,7 +229,7 @@ def config_from_options(opts: pytest.Config) -> SuiteConfig:
         owner_password=required["--owner-password"],  # type: ignore[arg-type]
         owner_id=from_env(get("owner_id"), ENV_OWNER_ID) or "",  # "": discovered
         profile=PROFILES[get("profile")],
-        seed=get("seed") if get("seed") is not None else random.randrange(2**31),
+        seed=distributed.run_seed(opts, get("seed")),  # pytest-xdist: the controller's
         checks=list(get("check")), client=client_config(opts, endpoint),
         smtp_capture=get("smtp_capture"),
         category=get("ticket_category") or "", reply_template=get("reply_template") or "",
@@ -283,11 +289,13 @@ def conformance_state(request: pytest.FixtureRequest) -> Iterator[SuiteState]:
         state.config = config_from_options(request.config)
         ci_from_options(request.config, state.config)
         capture_at = option(request.config, "smtp_capture")
-        if capture_at:
+        if capture_at and distributed.observes(request.config):  # xdist: one worker listens
             from conformance.suite.smtp_capture import SmtpCapture
 
             host, _, port = capture_at.rpartition(":")
             state.capture = SmtpCapture(host or "127.0.0.1", int(port)).start()
+        elif capture_at:  # another pytest-xdist worker: not before the observer listens
+            distributed.await_capture(capture_at)
     config = state.config
     if request.config.getoption("results_json"):
         state.target_info.setdefault("results_path", request.config.getoption("results_json"))
@@ -302,7 +310,11 @@ def conformance_state(request: pytest.FixtureRequest) -> Iterator[SuiteState]:
                               recorder)
         ctx = RunContext(config, contract, client, recorder, state.capture)
         state.context = ctx
-        ctx.setup()
+        ctx._tag = distributed.tag_base(request.config)  # pytest-xdist: recipients of its own
+        ctx.setup(subscribe=distributed.observes(request.config))
+        if not distributed.observes(request.config):
+            ctx.subscription["how"] = "left to the observer worker"
+            ctx.unavailable.setdefault("notifications", distributed.NOT_OBSERVED_HERE)
     except _AlreadySetUp:
         pass
     except (ContractError, TargetError) as exc:
