@@ -24,7 +24,8 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("conformance.suite.checks",),  # the checks, on the engine
     # the engine's top: the catalogue of checks, the pytest binding, whole runs
     ("conformance.suite.catalogue", "conformance.suite.ci", "conformance.suite.merge",
-     "conformance.suite.detection", "conformance.suite.plugin", "conformance.suite.runner",
+     "conformance.suite.distributed", "conformance.suite.detection",
+     "conformance.suite.plugin", "conformance.suite.runner",
      "conformance.suite.test_conformance"),
     ("conformance.report", "conformance.differential"),
     ("conformance.publish",),
