@@ -98,12 +98,22 @@ def test_two_workers_write_what_a_serial_session_writes(
 def test_without_a_seed_every_worker_draws_from_the_controllers(
         served: tuple[str, str], tmp_path: Path) -> None:
     endpoint, _capture = served
+    checks = ["AM-STATUS", "AM-WSDL", "AM-SLEVEL", "AM-ERR-TICKET", "AM-BODY-EXACT",
+              "AM-MESSAGE-ID"]  # under xdist they finish in another order
     done = pytest_session(tmp_path, "-n", "2", "--endpoint", endpoint,
-                          "--check", "AM-STATUS", "--check", "AM-MESSAGE-ID")
+                          *[arg for check in checks for arg in ("--check", check)])
     assert done.returncode == 0, done.stdout
     document = json.loads((tmp_path / "results.json").read_text(encoding="utf-8"))
     assert isinstance(document["seed"], int)  # merged: the same seed on both workers
     assert [m["worker"] for m in document["merged_from"]] == ["gw0", "gw1"]
+    assert [c["id"] for c in document["checks"]] == checks  # as given, not the catalogue's
+    # without --results-json, the JUnit file still comes in the session's order
+    (tmp_path / "results.json").unlink()
+    done = pytest_session(tmp_path, "-n", "2", "--endpoint", endpoint, "--results-json", "",
+                          *[arg for check in checks for arg in ("--check", check)])
+    assert done.returncode == 0, done.stdout
+    assert not (tmp_path / "results.json").exists()
+    assert junit_names(tmp_path / "junit.xml") == [f"test_check[{c}]" for c in checks]
 
 
 @pytest.mark.parametrize(("args", "said"), [
@@ -254,6 +264,16 @@ def test_merged_document_follows_the_sessions_order_and_adds_up() -> None:
     assert merged["sessions"]["opened"] == 5 and len(merged["sessions"]["sessions"]) == 2
     assert merged["sessions"]["subscription"] == {"how": "allocated"}  # the observer's
     assert "planned" not in merged and merged["merged_from"][0]["worker"] == "gw0"
+
+
+def test_workers_of_one_shard_merge_into_that_shards_document() -> None:
+    planned = ["AM-STATUS", "AM-SLEVEL"]
+    shard = {"index": 2, "total": 3, "of": ["AM-WSDL", *planned], "slices": {}}
+    merged = distributed.merged_document([
+        (worker, {**document([(check, "passed")], planned, 1), "shard": shard})
+        for worker, check in (("gw0", "AM-STATUS"), ("gw1", "AM-SLEVEL"))])
+    assert merged["shard"] == shard  # for `conformance merge` of the shards, as ever
+    assert [c["id"] for c in merged["checks"]] == planned and merged["verdict"] == "conformant"
 
 
 def test_a_check_whose_worker_stopped_is_an_error_not_left_out() -> None:

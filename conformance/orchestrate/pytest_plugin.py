@@ -24,13 +24,16 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     if state is not None and distributed.distributes(config):
         finish_controller(session, state, Path(path) if path else None)
         return
+    worker = distributed.worker_id(config) is not None
+    if state is not None and worker:  # pytest-xdist: the controller writes
+        output: dict[str, Any] = config.workeroutput  # type: ignore[attr-defined]
+        output[distributed.ORDER_KEY] = list(state.collected)  # also for JUnit alone
     if state is None or state.config is None or not path:
         return
     run_by_cli = config.pluginmanager.get_plugin("conformance-run") is not None
     differential = (config.getoption("differential", None) if run_by_cli
                     else option(config, "differential"))  # env, file too
-    if distributed.worker_id(config) is not None:  # pytest-xdist: the controller writes
-        output: dict[str, Any] = config.workeroutput  # type: ignore[attr-defined]
+    if worker:
         output[distributed.RESULTS_KEY] = distributed.worker_document(
             session_document(state, Path(path), differential), state.collected)
         return
@@ -41,15 +44,11 @@ def finish_controller(session: pytest.Session, state: SuiteState, path: Path | N
     """pytest-xdist's controller: the workers' documents merged into one results.json, and
     the JUnit file's testcases in the session's order."""
     config = session.config
-    documents = distributed.worker_documents(config)
-    if not documents:
-        return
-    planned: list[str] = next((doc["planned"] for _, doc in documents if doc.get("planned")),
-                              [])
     xmlpath = config.getoption("xmlpath", None)
     if xmlpath:
-        distributed.reorder_junit(Path(xmlpath), planned)
-    if path is None:
+        distributed.reorder_junit(Path(xmlpath), distributed.session_order(config))
+    documents = distributed.worker_documents(config)
+    if path is None or not documents:
         return
     try:
         document = distributed.merged_document(documents)

@@ -45,7 +45,8 @@ OBSERVER_CHECKS = frozenset(NEEDS["notifications"] or ()) | OBSERVE_MAIL | VIEW_
 # How long a worker that does not observe waits for the observer's SMTP capture to listen
 # before it sends its first request (a target may mail on any addMessage2/3 call).
 CAPTURE_WAIT_S = 30.0
-RESULTS_KEY = "conformance_results"
+RESULTS_KEY = "conformance_results"  # of a worker's workeroutput: its results document
+ORDER_KEY = "conformance_order"  # and the session's checks in order
 SEED_KEY = "conformance_seed"
 SUITE_MODULE = "conformance.suite.test_conformance"
 NOT_OBSERVED_HERE = (f"the owner's notifications are read by pytest-xdist worker "
@@ -243,6 +244,7 @@ def reorder_junit(path: Path, planned: list[str]) -> None:
 
 # the controller's hooks (registered by plugin.py when pytest-xdist runs the session) ------
 DOCUMENTS_KEY = pytest.StashKey[list[tuple[str, dict[str, Any]]]]()
+ORDER_STASH = pytest.StashKey[list[str]]()
 CONTROLLER_SEED_KEY = pytest.StashKey[int]()
 
 
@@ -261,12 +263,19 @@ def pytest_configure_node(node: Any) -> None:
 
 @pytest.hookimpl(optionalhook=True)
 def pytest_testnodedown(node: Any, error: object | None) -> None:
-    """Keep the results document the worker handed back."""
-    document = (getattr(node, "workeroutput", None) or {}).get(RESULTS_KEY)
-    if document is not None:
+    """Keep what the worker handed back: the session's order, its results document."""
+    output = getattr(node, "workeroutput", None) or {}
+    if output.get(ORDER_KEY):
+        node.config.stash.setdefault(ORDER_STASH, list(output[ORDER_KEY]))
+    if output.get(RESULTS_KEY) is not None:
         node.config.stash.setdefault(DOCUMENTS_KEY, []).append(
-            (str(node.workerinput.get("workerid")), document))
+            (str(node.workerinput.get("workerid")), output[RESULTS_KEY]))
 
 
 def worker_documents(config: pytest.Config) -> list[tuple[str, dict[str, Any]]]:
     return config.stash.get(DOCUMENTS_KEY, [])
+
+
+def session_order(config: pytest.Config) -> list[str]:
+    """The checks of the session, in order, as the workers collected them."""
+    return config.stash.get(ORDER_STASH, [])
