@@ -257,13 +257,16 @@ def document(checks: list[tuple[str, str]], planned: list[str], opened: int) -> 
 def test_merged_document_follows_the_sessions_order_and_adds_up() -> None:
     planned = ["AM-STATUS", "AM-NOTIFY-TRUE", "AM-SLEVEL"]
     merged = distributed.merged_document([
+        ("gw10", document([], planned, 0)),
         ("gw1", document([("AM-SLEVEL", "failed"), ("AM-STATUS", "passed")], planned, 2)),
-        ("gw0", document([("AM-NOTIFY-TRUE", "passed")], planned, 3))])
+        ("gw0", document([("AM-NOTIFY-TRUE", "passed")], planned, 3)),
+        ("gw2", document([], planned, 0))])
     assert [c["id"] for c in merged["checks"]] == planned
     assert merged["verdict"] == "nonconformant" and merged["counts"]["failed"] == 1
-    assert merged["sessions"]["opened"] == 5 and len(merged["sessions"]["sessions"]) == 2
+    assert merged["sessions"]["opened"] == 5 and len(merged["sessions"]["sessions"]) == 4
     assert merged["sessions"]["subscription"] == {"how": "allocated"}  # the observer's
-    assert "planned" not in merged and merged["merged_from"][0]["worker"] == "gw0"
+    assert "planned" not in merged
+    assert [m["worker"] for m in merged["merged_from"]] == ["gw0", "gw1", "gw2", "gw10"]
 
 
 def test_workers_of_one_shard_merge_into_that_shards_document() -> None:

@@ -193,7 +193,8 @@ def worker_document(document: dict[str, Any], planned: list[str]) -> dict[str, A
 def merged_document(documents: list[tuple[str, dict[str, Any]]]) -> dict[str, Any]:
     """The results document of a session from its workers' documents, ``(worker id,
     document)``: merged as shards (merge.py), every check once, in the session's order."""
-    documents = sorted(documents, key=lambda item: item[0] != OBSERVER_WORKER)
+    documents = sorted(documents, key=lambda item: (  # gw0, gw1, ..., gw10: by number
+        len(item[0]), item[0]))
     shard = documents[0][1].get("shard")  # the same on each worker: the run's shard
     planned = documents[0][1].get("planned") or []
     unsharded = [(name, {**doc, "shard": None}) for name, doc in documents]
